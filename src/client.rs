@@ -1,0 +1,148 @@
+//! The SDK's client: the generated operations behind a checked configuration, one
+//! error type and the calls users actually want (`ensure_webhook`).
+
+use std::{fmt, time::Duration};
+
+use progenitor_client::{ClientInfo, ResponseValue};
+use reqwest::header::HeaderValue;
+use serde::de::DeserializeOwned;
+
+use crate::{
+    Error,
+    config::{BaseUrl, ClientBuilder, Credentials, USER_AGENT},
+    generated::Client as GeneratedClient,
+    hooks::CallContext,
+    subscription::Ensured,
+    types::{ApiError, Webhook, WebhookCreate},
+};
+
+/// A client of one Thulium system's webhooks API. Cheap to clone; clones share
+/// connections.
+///
+/// `Debug` shows the base URL, the API user and the timeout, never the password.
+#[derive(Clone)]
+pub struct Client {
+    base_url: BaseUrl,
+    credentials: Credentials,
+    authorization: HeaderValue,
+    timeout: Duration,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// Starts a configuration: [`ClientBuilder::system`] or [`ClientBuilder::base_url`],
+    /// then [`ClientBuilder::credentials`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_parts(
+        base_url: BaseUrl,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let mut http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // A redirect could turn a POST into a GET or carry the credentials to another
+            // host; the error names the target instead.
+            .redirect(reqwest::redirect::Policy::none());
+        if base_url.is_loopback() {
+            // The simulator and test servers must not depend on proxy variables.
+            http = http.no_proxy();
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::config("http", format!("cannot set up the HTTP client: {e}")))?;
+        let authorization = credentials.header();
+        Ok(Client { base_url, credentials, authorization, timeout, http })
+    }
+
+    /// The normalised base URL, e.g. `https://acme.thulium.com/api`.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// The API user the client authenticates as.
+    pub fn api_user(&self) -> &str {
+        self.credentials.user()
+    }
+
+    /// The request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// `GET /webhooks`: every subscription of the system.
+    pub async fn list_webhooks(&self) -> Result<Vec<Webhook>, Error> {
+        let api = self.generated();
+        let result = api.list_webhooks().await;
+        self.finish("listWebhooks", &api, result).await
+    }
+
+    /// `POST /webhooks`: creates a subscription (checked with
+    /// [`WebhookCreate::validate`] first; nothing is sent when it fails).
+    ///
+    /// Not idempotent: calling it twice creates two subscriptions. See
+    /// [`Client::ensure_webhook`].
+    pub async fn create_webhook(&self, webhook: &WebhookCreate) -> Result<Webhook, Error> {
+        webhook.validate()?;
+        let api = self.generated();
+        let result = api.create_webhook(webhook).await;
+        self.finish("createWebhook", &api, result).await
+    }
+
+    /// Creates the subscription unless one with the same URL and the same set of actions
+    /// exists ([`Webhook::matches`]); what deployment scripts need.
+    ///
+    /// It lists, then creates: two processes ensuring the same subscription at the same
+    /// moment can still both create it (the API offers nothing atomic).
+    pub async fn ensure_webhook(&self, webhook: &WebhookCreate) -> Result<Ensured, Error> {
+        webhook.validate()?;
+        let existing = self.list_webhooks().await?;
+        if let Some(found) = existing.into_iter().find(|w| w.matches(webhook)) {
+            return Ok(Ensured::Existing(found));
+        }
+        self.create_webhook(webhook).await.map(Ensured::Created)
+    }
+
+    /// A generated client for one call, with a fresh [`CallContext`] so that the
+    /// response status the hooks record belongs to this call alone.
+    fn generated(&self) -> GeneratedClient {
+        GeneratedClient::new_with_client(
+            self.base_url.as_str(),
+            self.http.clone(),
+            CallContext::new(Some(self.authorization.clone())),
+        )
+    }
+
+    /// Maps what a generated call returned to the SDK's result.
+    async fn finish<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        api: &GeneratedClient,
+        result: Result<ResponseValue<T>, progenitor_client::Error<ApiError>>,
+    ) -> Result<T, Error> {
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(Error::from_generated::<T>(
+                operation,
+                error,
+                api.inner().status(),
+                self.timeout,
+            )
+            .await),
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("api_user", &self.credentials.user())
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}

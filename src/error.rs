@@ -1,0 +1,381 @@
+//! One error type for the whole SDK.
+//!
+//! It keeps what a user needs to act (the operation, the HTTP status, Thulium's
+//! `request_id` and messages) and never the secrets: response bodies are quoted only as a
+//! short excerpt with password-like values redacted, and transport errors lose their URL.
+
+use std::{fmt, time::Duration};
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::types::{ApiError, ApiErrorItem};
+
+/// The longest excerpt of an unexpected response body quoted in an error.
+const EXCERPT_CHARS: usize = 200;
+/// How much of an unexpected response body is read at most.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// What went wrong, and where.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client configuration was refused (nothing was sent).
+    Config {
+        /// The setting, e.g. `base_url`.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The request was refused before it was sent.
+    InvalidInput {
+        /// The field of the request, e.g. `subscription_url`.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// Thulium answered with its error body.
+    Api {
+        /// The operation (`listWebhooks`, `createWebhook`).
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The id to quote to Thulium support.
+        request_id: Option<String>,
+        /// Thulium's messages and codes.
+        errors: Vec<ApiErrorItem>,
+    },
+    /// A failure status whose body is not Thulium's error body: an HTML page from a
+    /// proxy, plain text, nothing at all, or a redirect.
+    Http {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// A short excerpt of the body, secrets redacted (`""` when empty).
+        excerpt: String,
+    },
+    /// A success status whose body does not match the spec.
+    InvalidResponse {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status, when known.
+        status: Option<StatusCode>,
+        /// Where in the body decoding failed and why (values are not quoted).
+        detail: String,
+    },
+    /// No complete answer within the timeout.
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// The configured timeout.
+        timeout: Duration,
+    },
+    /// The request did not reach Thulium, or the connection broke.
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// What happened (without the URL).
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn config(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Config { field, message: message.into() }
+    }
+
+    pub(crate) fn invalid_input(field: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidInput { field, message: message.into() }
+    }
+
+    /// The HTTP status of the answer, when one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::Http { status, .. } => Some(*status),
+            Error::InvalidResponse { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// Thulium's `request_id`, when its error body carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `true` when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Turns what a generated call returned into an [`Error`]. `T` is the success type
+    /// of the operation, used to say where a success body failed to decode.
+    pub(crate) async fn from_generated<T: DeserializeOwned>(
+        operation: &'static str,
+        error: progenitor_client::Error<ApiError>,
+        status: Option<StatusCode>,
+        timeout: Duration,
+    ) -> Self {
+        use progenitor_client::Error as E;
+        match error {
+            E::ErrorResponse(response) => {
+                let status = response.status();
+                let body = response.into_inner();
+                Error::Api { operation, status, request_id: body.request_id, errors: body.errors }
+            }
+            E::InvalidResponsePayload(bytes, _) => match status {
+                // progenitor expected Thulium's error body and got something else.
+                Some(status) if !status.is_success() => {
+                    Error::Http { operation, status, excerpt: excerpt(&bytes) }
+                }
+                _ => Error::InvalidResponse { operation, status, detail: decode_detail::<T>(&bytes) },
+            },
+            E::UnexpectedResponse(response) => from_unexpected::<T>(operation, response, timeout).await,
+            E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+                from_transport(operation, e, timeout)
+            }
+            E::InvalidRequest(message) => Error::InvalidInput { field: "request", message },
+            E::Custom(message) => Error::Transport { operation, message },
+        }
+    }
+}
+
+/// A status the spec does not list (a redirect, 204, 1xx): read a bounded part of the
+/// body and make what sense of it we can.
+async fn from_unexpected<T: DeserializeOwned>(
+    operation: &'static str,
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> Error {
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk);
+                if body.len() >= BODY_LIMIT {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return from_transport(operation, e, timeout),
+        }
+    }
+    if status.is_success() {
+        return Error::InvalidResponse { operation, status: Some(status), detail: decode_detail::<T>(&body) };
+    }
+    if let Ok(api) = serde_json::from_slice::<ApiError>(&body) {
+        return Error::Api { operation, status, request_id: api.request_id, errors: api.errors };
+    }
+    let excerpt = match (status.is_redirection(), location) {
+        // Redirects are not followed: a POST turned into a GET, or credentials sent to
+        // another host, would be worse than stopping here.
+        (true, Some(location)) => format!("redirected to {location}; use that base URL"),
+        _ => excerpt(&body),
+    };
+    Error::Http { operation, status, excerpt }
+}
+
+fn from_transport(operation: &'static str, error: reqwest::Error, timeout: Duration) -> Error {
+    if error.is_timeout() {
+        return Error::Timeout { operation, timeout };
+    }
+    // reqwest's message names the URL; drop it, and describe the cause chain instead.
+    let error = error.without_url();
+    let mut message = if error.is_connect() {
+        "cannot connect".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "the connection broke while reading the answer".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::Transport { operation, message }
+}
+
+/// Where a success body fails to decode as `T`, without quoting any value from it.
+fn decode_detail<T: DeserializeOwned>(body: &[u8]) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return "the body is empty".to_owned();
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(deserializer) {
+        Ok(_) => "the body decodes, but not as progenitor expected".to_owned(),
+        Err(e) => {
+            let path = e.path().to_string();
+            let message = unquote(&e.into_inner().to_string());
+            if path == "." { message } else { format!("at `{path}`: {message}") }
+        }
+    }
+}
+
+/// Replaces quoted values in a serde message (`invalid type: string "…"`) so that a
+/// password in the wrong place is never repeated.
+fn unquote(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = None;
+    for c in message.chars() {
+        match inside {
+            None if c == '"' || c == '`' => {
+                inside = Some(c);
+                out.push(c);
+                out.push('…');
+            }
+            None => out.push(c),
+            Some(q) if c == q => {
+                inside = None;
+                out.push(c);
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// A short, single-line excerpt of a body with password-like values redacted.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
+        redact_json(&mut value);
+        return truncate(&value.to_string());
+    }
+    let text = String::from_utf8_lossy(body);
+    let single_line: Vec<&str> = text.split_whitespace().collect();
+    truncate(&redact_basic_tokens(&single_line.join(" ")))
+}
+
+fn truncate(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Keys whose values are never quoted.
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["pass", "secret", "token", "authorization"].iter().any(|k| key.contains(k))
+}
+
+pub(crate) fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_key(key) && !matches!(value, serde_json::Value::Null) {
+                    if value.as_str() != Some("") {
+                        *value = serde_json::Value::String(crate::secret::REDACTED.to_owned());
+                    }
+                } else {
+                    redact_json(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// `Basic dXNlcjpwYXNz` in a text body (a server echoing the request) becomes
+/// `Basic [redacted]`.
+fn redact_basic_tokens(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut redact_next = false;
+    for word in text.split(' ') {
+        if redact_next {
+            words.push(crate::secret::REDACTED.to_owned());
+            redact_next = false;
+            continue;
+        }
+        redact_next = word.eq_ignore_ascii_case("basic") || word.eq_ignore_ascii_case("bearer");
+        words.push(word.to_owned());
+    }
+    words.join(" ")
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config { field, message } => write!(f, "invalid configuration: {field}: {message}"),
+            Error::InvalidInput { field, message } => write!(f, "invalid {field}: {message}"),
+            Error::Api { operation, status, request_id, errors } => {
+                write!(f, "{operation}: HTTP {status} from Thulium")?;
+                let mut separator = ": ";
+                for error in errors {
+                    write!(f, "{separator}{}", error.message)?;
+                    if let Some(code) = error.code {
+                        write!(f, " (code {code})")?;
+                    }
+                    separator = "; ";
+                }
+                if let Some(request_id) = request_id {
+                    write!(f, " [request_id {request_id}]")?;
+                }
+                Ok(())
+            }
+            Error::Http { operation, status, excerpt } if excerpt.is_empty() => {
+                write!(f, "{operation}: HTTP {status} with an empty body")
+            }
+            Error::Http { operation, status, excerpt } => {
+                write!(f, "{operation}: HTTP {status}, not a Thulium error body: {excerpt}")
+            }
+            Error::InvalidResponse { operation, status, detail } => {
+                write!(f, "{operation}: ")?;
+                if let Some(status) = status {
+                    write!(f, "HTTP {status}, ")?;
+                }
+                write!(f, "the answer does not match the API description: {detail}")
+            }
+            Error::Timeout { operation, timeout } => {
+                write!(f, "{operation}: no complete answer within {}", humanize(*timeout))
+            }
+            Error::Transport { operation, message } => write!(f, "{operation}: {message}"),
+        }
+    }
+}
+
+fn humanize(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} ms", duration.as_millis())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_redact_and_truncate() {
+        let json = br#"{"user":"u","http_auth_password":"hunter2","nested":[{"api_token":"t0k"}]}"#;
+        let e = excerpt(json);
+        assert!(!e.contains("hunter2") && !e.contains("t0k"), "{e}");
+        assert!(e.contains("[redacted]"));
+        let html = format!("<html>\n<body>{}</body></html>", "x".repeat(500));
+        let e = excerpt(html.as_bytes());
+        assert!(e.starts_with("<html> <body>xxx") && e.ends_with('…') && e.chars().count() == 201);
+        assert_eq!(excerpt(b"echo: Authorization: Basic dTpodW50ZXIy"), "echo: Authorization: Basic [redacted]");
+    }
+
+    #[test]
+    fn decode_details_name_the_path_but_not_the_value() {
+        let detail = decode_detail::<Vec<crate::types::Webhook>>(br#"[{"id":"hunter2","actions":[],"subscription_url":"x"}]"#);
+        assert!(detail.contains("[0].id"), "{detail}");
+        assert!(!detail.contains("hunter2"), "{detail}");
+        assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty");
+    }
+}
