@@ -11,6 +11,8 @@ mod error;
 mod generated;
 mod hooks;
 pub mod secret;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 pub mod subscription;
 
 pub use action::Action;

@@ -1,1 +1,282 @@
-fn main(){}
+//! `thulium-webhooks`: manage Thulium webhook subscriptions, and run the offline
+//! simulator, from a shell. A thin shell over the `thulium-webhooks` library.
+
+mod output;
+
+use std::{process::ExitCode, time::Duration};
+
+use clap::{Args, Parser, Subcommand};
+use thulium_webhooks::{
+    Action, Client, Error, Secret, WebhookCreate,
+    config::{ENV_API_PASSWORD, ENV_API_USER, ENV_BASE_URL, ENV_SYSTEM},
+    simulator::Simulator,
+};
+
+const EXAMPLES: &str = "\
+Examples:
+  thulium-webhooks demo
+  thulium-webhooks simulator --port 8080
+  THULIUM_BASE_URL=http://127.0.0.1:8080/api THULIUM_API_USER=u THULIUM_API_PASSWORD=p thulium-webhooks list
+  thulium-webhooks --system acme create --action CHAT_CONVERSATION_CREATED --url https://example.pl
+  thulium-webhooks ensure --action CUSTOMER_CREATED --action CUSTOMER_UPDATED --url https://crm.example.com/hook \\
+      --auth-user thulium --auth-password-env HOOK_PASSWORD
+
+Exit status: 0 on success, 1 when the API or the connection failed, 2 for bad usage or configuration.";
+
+/// Manage Thulium webhook subscriptions and run an offline simulator of the API.
+///
+/// Passwords are read from environment variables, never from flags, and never printed.
+#[derive(Parser, Debug)]
+#[command(name = "thulium-webhooks", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(flatten)]
+    connection: Connection,
+
+    /// Print JSON for scripts instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where and as whom to connect.
+#[derive(Args, Debug)]
+struct Connection {
+    /// Thulium system name: `acme` for https://acme.thulium.com.
+    #[arg(long, env = ENV_SYSTEM, global = true)]
+    system: Option<String>,
+
+    /// Full base URL instead of a system name (self-hosted systems, the simulator).
+    /// Wins over --system.
+    #[arg(long, env = ENV_BASE_URL, global = true)]
+    base_url: Option<String>,
+
+    /// API user (Administration → Users → API users).
+    #[arg(long, env = ENV_API_USER, global = true)]
+    api_user: Option<String>,
+
+    /// Name of the environment variable that holds the API password.
+    #[arg(long, value_name = "VAR", default_value = ENV_API_PASSWORD, global = true)]
+    api_password_env: String,
+
+    /// Request timeout in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, global = true)]
+    timeout: f64,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the webhook subscriptions.
+    List,
+    /// Create a subscription (always a new one; see `ensure`).
+    Create(Subscription),
+    /// Create the subscription unless one with the same URL and actions exists.
+    Ensure(Subscription),
+    /// List the known actions.
+    Actions,
+    /// Run the simulator of Thulium's webhooks API on 127.0.0.1 until Ctrl-C.
+    Simulator(SimulatorArgs),
+    /// Start the simulator in-process and walk through list → create → list → ensure.
+    Demo,
+}
+
+#[derive(Args, Debug)]
+struct Subscription {
+    /// An action to subscribe to (repeat for more); unknown names are sent as given.
+    #[arg(long = "action", value_name = "ACTION", required = true)]
+    actions: Vec<String>,
+
+    /// Where Thulium sends the notifications: an absolute http(s) URL.
+    #[arg(long, value_name = "URL")]
+    url: String,
+
+    /// HTTP Basic user Thulium sends with each notification.
+    #[arg(long, value_name = "USER")]
+    auth_user: Option<String>,
+
+    /// Name of the environment variable that holds the notification password.
+    #[arg(long, value_name = "VAR", requires = "auth_user")]
+    auth_password_env: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct SimulatorArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+
+    /// Accept only this API user (default: any Basic credentials with a user).
+    #[arg(long, value_name = "USER")]
+    require_user: Option<String>,
+
+    /// Name of the environment variable with the password --require-user must send.
+    #[arg(long, value_name = "VAR", requires = "require_user")]
+    require_password_env: Option<String>,
+}
+
+/// Why the command failed, and so its exit status.
+enum Failure {
+    /// Bad usage or configuration: exit 2.
+    Usage(String),
+    /// The API or the connection failed: exit 1.
+    Runtime(String),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Config { .. } | Error::InvalidInput { .. } => Failure::Usage(error.to_string()),
+            other => Failure::Runtime(other.to_string()),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let json = cli.json;
+    match cli.command {
+        Command::List => {
+            let webhooks = client(&cli.connection)?.list_webhooks().await?;
+            output::webhooks(&webhooks, json);
+        }
+        Command::Create(subscription) => {
+            let body = subscription.to_body()?;
+            let created = client(&cli.connection)?.create_webhook(&body).await?;
+            output::created(&created, json);
+        }
+        Command::Ensure(subscription) => {
+            let body = subscription.to_body()?;
+            let ensured = client(&cli.connection)?.ensure_webhook(&body).await?;
+            output::ensured(&ensured, json);
+        }
+        Command::Actions => output::known_actions(json),
+        Command::Simulator(args) => run_simulator(args, json).await?,
+        Command::Demo => demo(json).await?,
+    }
+    Ok(())
+}
+
+fn client(connection: &Connection) -> Result<Client, Failure> {
+    let mut builder = Client::builder();
+    match (&connection.base_url, &connection.system) {
+        (Some(base_url), _) => builder = builder.base_url(base_url),
+        (None, Some(system)) => builder = builder.system(system),
+        (None, None) => {
+            return Err(Failure::Usage(format!(
+                "no Thulium system: pass --system NAME or --base-url URL (or set {ENV_SYSTEM} or {ENV_BASE_URL})"
+            )));
+        }
+    }
+    let Some(user) = &connection.api_user else {
+        return Err(Failure::Usage(format!("no API user: pass --api-user USER (or set {ENV_API_USER})")));
+    };
+    let password = read_secret(&connection.api_password_env)?;
+    let timeout = Duration::try_from_secs_f64(connection.timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| Failure::Usage(format!("--timeout {} is not a positive number of seconds", connection.timeout)))?;
+    Ok(builder.credentials(user.clone(), password).timeout(timeout).build()?)
+}
+
+/// Reads a password from the environment variable `name`; its value is never printed.
+fn read_secret(name: &str) -> Result<Secret, Failure> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Secret::new(value)),
+        Err(std::env::VarError::NotPresent) => {
+            Err(Failure::Usage(format!("the environment variable {name} (the password) is not set")))
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Failure::Usage(format!("the environment variable {name} is not valid UTF-8")))
+        }
+    }
+}
+
+impl Subscription {
+    fn to_body(&self) -> Result<WebhookCreate, Failure> {
+        let actions = self.actions.iter().map(|a| Action::from_name(a.trim()));
+        let mut body = WebhookCreate::new(self.url.clone(), actions);
+        if let Some(user) = &self.auth_user {
+            let password = match &self.auth_password_env {
+                Some(var) => read_secret(var)?,
+                None => Secret::default(),
+            };
+            body = body.with_basic_auth(user.clone(), password);
+        }
+        body.validate()?;
+        Ok(body)
+    }
+}
+
+async fn run_simulator(args: SimulatorArgs, json: bool) -> Result<(), Failure> {
+    let mut builder = Simulator::builder().port(args.port);
+    if let Some(user) = &args.require_user {
+        let password = match &args.require_password_env {
+            Some(var) => read_secret(var)?,
+            None => Secret::default(),
+        };
+        builder = builder.credentials(user.clone(), password);
+    }
+    let simulator = builder
+        .start()
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)))?;
+    output::simulator_started(&simulator.base_url(), args.require_user.as_deref(), json);
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot wait for Ctrl-C: {e}")))?;
+    simulator.shutdown().await;
+    Ok(())
+}
+
+/// The main job on the embedded simulator: every step through the generated client.
+async fn demo(json: bool) -> Result<(), Failure> {
+    let simulator = Simulator::start()
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot start the simulator: {e}")))?;
+    let client = simulator.client()?;
+    let mut steps = output::Steps::new(json);
+    steps.say(&format!("Simulator of the Thulium webhooks API started in-process at {}", simulator.base_url()));
+
+    let before = client.list_webhooks().await?;
+    steps.step("list subscriptions (GET /webhooks)", output::webhooks_value(&before), || {
+        output::webhooks_text(&before)
+    });
+
+    // The example of Thulium's documentation, sent as documented.
+    let seed = WebhookCreate::new("https://example.pl", [Action::ChatConversationCreated]);
+    let created = client.create_webhook(&seed).await?;
+    steps.step(
+        "create the documented example (POST /webhooks)",
+        created.to_redacted_json(),
+        || output::created_text(&created),
+    );
+
+    let after = client.list_webhooks().await?;
+    steps.step("list subscriptions again", output::webhooks_value(&after), || output::webhooks_text(&after));
+
+    let ensured = client.ensure_webhook(&seed).await?;
+    steps.step(
+        "ensure the same subscription (nothing new is created)",
+        output::ensured_value(&ensured),
+        || output::ensured_text(&ensured),
+    );
+    steps.finish();
+    simulator.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! What the CLI prints: a readable table by default, JSON with `--json`.
+//! Passwords are never printed: webhooks go through `Webhook::to_redacted_json` and the
+//! text shows only whether a password is set.
+
+use serde_json::{Value, json};
+use thulium_webhooks::{Action, Ensured, Webhook};
+
+pub fn webhooks(webhooks: &[Webhook], json: bool) {
+    if json {
+        print_json(&webhooks_value(webhooks));
+    } else {
+        print!("{}", webhooks_text(webhooks));
+    }
+}
+
+pub fn webhooks_value(webhooks: &[Webhook]) -> Value {
+    Value::Array(webhooks.iter().map(Webhook::to_redacted_json).collect())
+}
+
+pub fn webhooks_text(webhooks: &[Webhook]) -> String {
+    if webhooks.is_empty() {
+        return "no subscriptions\n".to_owned();
+    }
+    let rows: Vec<[String; 4]> = webhooks
+        .iter()
+        .map(|w| [w.id.to_string(), action_list(&w.actions), w.subscription_url.clone(), auth(w)])
+        .collect();
+    let header = ["ID", "ACTIONS", "SUBSCRIPTION URL", "NOTIFICATION AUTH"].map(str::to_owned);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn created(webhook: &Webhook, json: bool) {
+    if json {
+        print_json(&webhook.to_redacted_json());
+    } else {
+        print!("{}", created_text(webhook));
+    }
+}
+
+pub fn created_text(webhook: &Webhook) -> String {
+    format!("created subscription {}\n", describe(webhook))
+}
+
+pub fn ensured(ensured: &Ensured, json: bool) {
+    if json {
+        print_json(&ensured_value(ensured));
+    } else {
+        print!("{}", ensured_text(ensured));
+    }
+}
+
+pub fn ensured_value(ensured: &Ensured) -> Value {
+    let outcome = if ensured.created() { "created" } else { "existing" };
+    json!({ "outcome": outcome, "webhook": ensured.webhook().to_redacted_json() })
+}
+
+pub fn ensured_text(ensured: &Ensured) -> String {
+    match ensured {
+        Ensured::Existing(w) => format!("exists: subscription {} (nothing created)\n", describe(w)),
+        Ensured::Created(w) => format!("created subscription {}\n", describe(w)),
+    }
+}
+
+pub fn known_actions(json: bool) {
+    if json {
+        let list: Vec<Value> = Action::KNOWN
+            .iter()
+            .map(|a| json!({ "action": a.as_str(), "description": a.description() }))
+            .collect();
+        print_json(&Value::Array(list));
+        return;
+    }
+    let width = Action::KNOWN.iter().map(|a| a.as_str().len()).max().unwrap_or(0);
+    for action in Action::KNOWN {
+        println!("{:width$}  {}", action.as_str(), action.description().unwrap_or_default());
+    }
+    println!("\nThulium has more actions than are public; any other name is sent as given.");
+}
+
+pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool) {
+    if json {
+        print_json(&json!({ "base_url": base_url, "required_user": required_user }));
+        return;
+    }
+    println!("Thulium webhooks simulator listening on {base_url}");
+    match required_user {
+        Some(user) => println!("It accepts the API user {user} with the password you gave it."),
+        None => println!("It accepts any HTTP Basic credentials with a user name."),
+    }
+    println!("Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER=api_user THULIUM_API_PASSWORD=api_pass");
+    println!("     thulium-webhooks list");
+    println!("Stop it with Ctrl-C.");
+}
+
+/// The numbered steps of `demo`: text as they happen, or one JSON document at the end.
+pub struct Steps {
+    json: bool,
+    done: Vec<Value>,
+}
+
+impl Steps {
+    pub fn new(json: bool) -> Self {
+        Steps { json, done: Vec::new() }
+    }
+
+    pub fn say(&self, line: &str) {
+        if !self.json {
+            println!("{line}\n");
+        }
+    }
+
+    pub fn step(&mut self, title: &str, value: Value, text: impl FnOnce() -> String) {
+        if !self.json {
+            println!("{}. {title}", self.done.len() + 1);
+            for line in text().lines() {
+                println!("   {line}");
+            }
+            println!();
+        }
+        self.done.push(json!({ "step": title, "result": value }));
+    }
+
+    pub fn finish(self) {
+        if self.json {
+            print_json(&Value::Array(self.done));
+        } else {
+            println!("Done: {} steps against the simulator, all through the generated client.", self.done.len());
+        }
+    }
+}
+
+fn describe(webhook: &Webhook) -> String {
+    format!(
+        "{}: {} → {} (notification auth: {})",
+        webhook.id,
+        action_list(&webhook.actions),
+        webhook.subscription_url,
+        auth(webhook)
+    )
+}
+
+fn action_list(actions: &[Action]) -> String {
+    let names: Vec<&str> = actions.iter().map(Action::as_str).collect();
+    names.join(",")
+}
+
+fn auth(webhook: &Webhook) -> String {
+    match (webhook.auth_user(), webhook.has_password()) {
+        (None, false) => "none".to_owned(),
+        (Some(user), true) => format!("user {user}, password set"),
+        (Some(user), false) => format!("user {user}, no password"),
+        (None, true) => "password set, no user".to_owned(),
+    }
+}
+
+fn print_json(value: &Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialize"));
+}
