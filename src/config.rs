@@ -115,7 +115,8 @@ impl BaseUrl {
     /// `https://acme.thulium.com/api/` or `http://127.0.0.1:8080/api`.
     pub fn parse(input: &str) -> Result<Self, Error> {
         let input = input.trim();
-        if !(input.starts_with("http://") || input.starts_with("https://")) {
+        let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return Err(Error::config(
                 "base_url",
                 format!(

@@ -1,0 +1,157 @@
+//! How failures reach the user: Thulium's error body, a proxy's HTML, empty and plain
+//! bodies, redirects, undecodable successes, timeouts and refused connections. The status
+//! is never lost and no secret is ever printed.
+
+mod common;
+
+use std::time::Duration;
+
+use common::capture::{CaptureServer, Reply};
+use thulium_webhooks::{Action, Client, Error, WebhookCreate};
+
+const PASSWORD: &str = "api-pass-CANARY";
+
+fn client(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .credentials("api_user", PASSWORD)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
+}
+
+async fn list_error(reply: Reply) -> Error {
+    let server = CaptureServer::start(vec![reply]).await;
+    let error = client(&server.base_url()).list_webhooks().await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(PASSWORD), "secret in {shown}");
+    error
+}
+
+#[tokio::test]
+async fn thulium_error_body() {
+    let error = list_error(Reply::json(
+        403,
+        r#"{"request_id":"53678450401cf","errors":[{"message":"No permission to the webhooks area.","code":403001}]}"#,
+    ))
+    .await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.request_id(), Some("53678450401cf"));
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 403 Forbidden from Thulium: No permission to the webhooks area. (code 403001) [request_id 53678450401cf]");
+}
+
+#[tokio::test]
+async fn thulium_validation_errors_on_create() {
+    let server = CaptureServer::start(vec![Reply::json(
+        400,
+        r#"{"request_id":"5367845040200","errors":[{"message":"Unknown action: FOO.","code":1001},{"message":"Bad URL.","code":1002}]}"#,
+    )])
+    .await;
+    let body = WebhookCreate::new("https://example.pl", ["FOO"]);
+    let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 400 Bad Request from Thulium: Unknown action: FOO. (code 1001); Bad URL. (code 1002) [request_id 5367845040200]");
+}
+
+#[tokio::test]
+async fn html_from_a_proxy_keeps_the_status() {
+    let error = list_error(Reply::raw(
+        502,
+        Some("text/html"),
+        b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body></html>",
+    ))
+    .await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 502 Bad Gateway, not a Thulium error body: <html> <head><title>502 Bad Gateway</title></head> <body><center><h1>502 Bad Gateway</h1></center></body></html>");
+}
+
+#[tokio::test]
+async fn empty_401_keeps_the_status() {
+    let error = list_error(Reply::raw(401, None, b"")).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 401 Unauthorized with an empty body");
+}
+
+#[tokio::test]
+async fn plain_text_500() {
+    let error = list_error(Reply::raw(500, Some("text/plain"), b"upstream failed")).await;
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 500 Internal Server Error, not a Thulium error body: upstream failed");
+}
+
+#[tokio::test]
+async fn json_that_is_not_thulium_error_is_quoted_redacted() {
+    let error = list_error(Reply::json(422, r#"{"detail":"bad","echo":{"http_auth_password":"hook-CANARY"}}"#)).await;
+    assert!(!error.to_string().contains("hook-CANARY"));
+    insta::assert_snapshot!(error.to_string(), @r#"listWebhooks: HTTP 422 Unprocessable Entity, not a Thulium error body: {"detail":"bad","echo":{"http_auth_password":"[redacted]"}}"#);
+}
+
+#[tokio::test]
+async fn undecodable_success_names_the_field_not_the_value() {
+    let error = list_error(Reply::json(
+        200,
+        r#"[{"id":1,"actions":["CUSTOMER_CREATED"],"subscription_url":"https://a.example/"},{"id":"hook-CANARY","actions":[],"subscription_url":"x"}]"#,
+    ))
+    .await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(!error.to_string().contains("hook-CANARY"));
+    insta::assert_snapshot!(error.to_string(), @r#"listWebhooks: HTTP 200 OK, the answer does not match the API description: at `[1].id`: invalid type: string "…", expected i64 at line 1 column 100"#);
+}
+
+#[tokio::test]
+async fn empty_success_body() {
+    let error = list_error(Reply::raw(200, Some("application/json"), b"")).await;
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 200 OK, the answer does not match the API description: the body is empty");
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = CaptureServer::start(vec![
+        Reply::raw(302, None, b"").with_header("Location", "https://elsewhere.example/api/webhooks"),
+    ])
+    .await;
+    let body = WebhookCreate::new("https://example.pl", [Action::CustomerCreated]);
+    let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "the POST was not repeated anywhere");
+    insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 302 Found, not a Thulium error body: redirected to https://elsewhere.example/api/webhooks; use that base URL");
+}
+
+#[tokio::test]
+async fn no_answer_is_a_timeout() {
+    let error = list_error(Reply::Silence).await;
+    assert!(error.is_timeout(), "{error:?}");
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: no complete answer within 300 ms");
+}
+
+#[tokio::test]
+async fn a_stalled_body_is_a_timeout() {
+    let error = list_error(Reply::StallBody { status: 200 }).await;
+    assert!(error.is_timeout(), "{error:?}");
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let error = client(&format!("http://{addr}/api")).list_webhooks().await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.to_string().contains("cannot connect"), "{error}");
+    assert!(!error.to_string().contains(PASSWORD));
+}
+
+#[test]
+fn client_debug_shows_no_password() {
+    let client = client("http://127.0.0.1:1/api");
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(PASSWORD), "{debug}");
+    assert!(debug.contains("api_user"));
+}
+
+#[test]
+fn configuration_errors_name_the_field() {
+    let missing = Client::builder().credentials("u", "p").build().unwrap_err();
+    assert!(matches!(missing, Error::Config { field: "base_url", .. }), "{missing}");
+    let no_user = Client::builder().system("acme").build().unwrap_err();
+    assert!(matches!(no_user, Error::Config { field: "api_user", .. }), "{no_user}");
+    let zero = Client::builder().system("acme").credentials("u", "p").timeout(Duration::ZERO).build().unwrap_err();
+    assert!(matches!(zero, Error::Config { field: "timeout", .. }), "{zero}");
+}
