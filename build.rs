@@ -36,15 +36,22 @@ fn main() {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
         // A derived `Debug` would print webhook passwords; `Secret` redacts them.
-        .with_replacement("Password", "crate::secret::Secret", [TypeImpl::Display].into_iter())
+        .with_replacement(
+            "Password",
+            "crate::secret::Secret",
+            [TypeImpl::Display].into_iter(),
+        )
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
 
     let tokens = Generator::new(&settings)
         .generate_tokens(&spec)
         .unwrap_or_else(|e| fail(&format!("progenitor cannot generate a client from it: {e}")));
-    let file: syn::File = syn::parse2(tokens)
-        .unwrap_or_else(|e| fail(&format!("progenitor produced code that does not parse: {e}")));
+    let file: syn::File = syn::parse2(tokens).unwrap_or_else(|e| {
+        fail(&format!(
+            "progenitor produced code that does not parse: {e}"
+        ))
+    });
 
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("codegen.rs");
     fs::write(&out, prettyplease::unparse(&file))

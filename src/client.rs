@@ -56,7 +56,13 @@ impl Client {
             .build()
             .map_err(|e| Error::config("http", format!("cannot set up the HTTP client: {e}")))?;
         let authorization = credentials.header();
-        Ok(Client { base_url, credentials, authorization, timeout, http })
+        Ok(Client {
+            base_url,
+            credentials,
+            authorization,
+            timeout,
+            http,
+        })
     }
 
     /// The normalised base URL, e.g. `https://acme.thulium.com/api`.

@@ -47,9 +47,15 @@ impl Credentials {
             ));
         }
         if user.chars().any(char::is_control) {
-            return Err(Error::config("api_user", "the API user contains a control character"));
+            return Err(Error::config(
+                "api_user",
+                "the API user contains a control character",
+            ));
         }
-        Ok(Credentials { user, password: password.into() })
+        Ok(Credentials {
+            user,
+            password: password.into(),
+        })
     }
 
     /// The API user.
@@ -65,8 +71,11 @@ impl Credentials {
     /// The `Authorization` header value, marked sensitive so that `Debug` of a request
     /// or of reqwest's client does not show it.
     pub(crate) fn header(&self) -> HeaderValue {
-        let token = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.user, self.password.expose()));
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            self.user,
+            self.password.expose()
+        ));
         let mut value = HeaderValue::try_from(format!("Basic {token}"))
             .expect("base64 is always a valid header value");
         value.set_sensitive(true);
@@ -96,7 +105,9 @@ impl BaseUrl {
         let system = system.trim();
         let valid = !system.is_empty()
             && system.len() <= 63
-            && system.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && system
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !system.starts_with('-')
             && !system.ends_with('-');
         if !valid {
@@ -108,7 +119,10 @@ impl BaseUrl {
                 ),
             ));
         }
-        Ok(BaseUrl(format!("https://{}.thulium.com/api", system.to_ascii_lowercase())))
+        Ok(BaseUrl(format!(
+            "https://{}.thulium.com/api",
+            system.to_ascii_lowercase()
+        )))
     }
 
     /// Parses and normalises a full base URL, e.g. `https://acme.thulium.com`,
@@ -126,7 +140,10 @@ impl BaseUrl {
             ));
         }
         let url = url::Url::parse(input).map_err(|e| {
-            Error::config("base_url", format!("{:?} is not a URL: {e}", redact_userinfo(input)))
+            Error::config(
+                "base_url",
+                format!("{:?} is not a URL: {e}", redact_userinfo(input)),
+            )
         })?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::config(
@@ -164,7 +181,9 @@ impl BaseUrl {
     /// `true` for 127.0.0.0/8, `[::1]` and `localhost`: the simulator and test servers.
     /// Such URLs never go through a proxy from the environment.
     pub fn is_loopback(&self) -> bool {
-        let Ok(url) = url::Url::parse(&self.0) else { return false };
+        let Ok(url) = url::Url::parse(&self.0) else {
+            return false;
+        };
         match url.host() {
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -188,7 +207,9 @@ impl fmt::Debug for BaseUrl {
 
 /// Hides `user:password@` in a URL that is about to be quoted in an error message.
 fn redact_userinfo(input: &str) -> String {
-    let Some(scheme_end) = input.find("://").map(|i| i + 3) else { return input.to_owned() };
+    let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
+        return input.to_owned();
+    };
     let rest = &input[scheme_end..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
@@ -256,11 +277,17 @@ impl ClientBuilder {
             ))
         })?;
         let credentials = self.credentials.unwrap_or_else(|| {
-            Err(Error::config("api_user", format!("no API user given ({ENV_API_USER})")))
+            Err(Error::config(
+                "api_user",
+                format!("no API user given ({ENV_API_USER})"),
+            ))
         })?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
-            return Err(Error::config("timeout", "the timeout must be longer than zero"));
+            return Err(Error::config(
+                "timeout",
+                "the timeout must be longer than zero",
+            ));
         }
         crate::Client::from_parts(base_url, credentials, timeout)
     }
@@ -271,18 +298,41 @@ mod tests {
     use super::*;
 
     fn url(input: &str) -> String {
-        BaseUrl::parse(input).map(|u| u.0).unwrap_or_else(|e| format!("error: {e}"))
+        BaseUrl::parse(input)
+            .map(|u| u.0)
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn base_urls_are_normalised() {
-        assert_eq!(url("https://acme.thulium.com"), "https://acme.thulium.com/api");
-        assert_eq!(url("https://acme.thulium.com/"), "https://acme.thulium.com/api");
-        assert_eq!(url("https://acme.thulium.com/api"), "https://acme.thulium.com/api");
-        assert_eq!(url("https://acme.thulium.com/api/"), "https://acme.thulium.com/api");
-        assert_eq!(url("https://acme.thulium.com//api//"), "https://acme.thulium.com/api");
-        assert_eq!(url(" http://127.0.0.1:8080/x/ "), "http://127.0.0.1:8080/x/api");
-        assert_eq!(url("HTTPS://ACME.thulium.com:443/api"), "https://acme.thulium.com/api");
+        assert_eq!(
+            url("https://acme.thulium.com"),
+            "https://acme.thulium.com/api"
+        );
+        assert_eq!(
+            url("https://acme.thulium.com/"),
+            "https://acme.thulium.com/api"
+        );
+        assert_eq!(
+            url("https://acme.thulium.com/api"),
+            "https://acme.thulium.com/api"
+        );
+        assert_eq!(
+            url("https://acme.thulium.com/api/"),
+            "https://acme.thulium.com/api"
+        );
+        assert_eq!(
+            url("https://acme.thulium.com//api//"),
+            "https://acme.thulium.com/api"
+        );
+        assert_eq!(
+            url(" http://127.0.0.1:8080/x/ "),
+            "http://127.0.0.1:8080/x/api"
+        );
+        assert_eq!(
+            url("HTTPS://ACME.thulium.com:443/api"),
+            "https://acme.thulium.com/api"
+        );
     }
 
     #[test]
@@ -290,7 +340,10 @@ mod tests {
         assert!(url("acme.thulium.com").contains("no http:// or https:// scheme"));
         assert!(url("ftp://acme.thulium.com").contains("scheme"));
         let with_credentials = url("https://user:hunter2@acme.thulium.com/api");
-        assert!(with_credentials.contains("contains credentials"), "{with_credentials}");
+        assert!(
+            with_credentials.contains("contains credentials"),
+            "{with_credentials}"
+        );
         assert!(!with_credentials.contains("hunter2"));
         let unparsable = url("https://user:hunter2@[/api");
         assert!(!unparsable.contains("hunter2"), "{unparsable}");
@@ -299,7 +352,10 @@ mod tests {
 
     #[test]
     fn system_names() {
-        assert_eq!(BaseUrl::for_system("Acme").unwrap().0, "https://acme.thulium.com/api");
+        assert_eq!(
+            BaseUrl::for_system("Acme").unwrap().0,
+            "https://acme.thulium.com/api"
+        );
         assert!(BaseUrl::for_system("acme.evil.com/x").is_err());
         assert!(BaseUrl::for_system("").is_err());
     }
@@ -320,7 +376,11 @@ mod tests {
 
     #[test]
     fn loopback_detection() {
-        assert!(BaseUrl::parse("http://127.0.0.1:1/api").unwrap().is_loopback());
+        assert!(
+            BaseUrl::parse("http://127.0.0.1:1/api")
+                .unwrap()
+                .is_loopback()
+        );
         assert!(BaseUrl::parse("http://localhost:1").unwrap().is_loopback());
         assert!(BaseUrl::parse("http://[::1]:1").unwrap().is_loopback());
         assert!(!BaseUrl::for_system("acme").unwrap().is_loopback());

@@ -82,11 +82,17 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn config(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Config { field, message: message.into() }
+        Error::Config {
+            field,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn invalid_input(field: &'static str, message: impl Into<String>) -> Self {
-        Error::InvalidInput { field, message: message.into() }
+        Error::InvalidInput {
+            field,
+            message: message.into(),
+        }
     }
 
     /// The HTTP status of the answer, when one arrived.
@@ -124,20 +130,36 @@ impl Error {
             E::ErrorResponse(response) => {
                 let status = response.status();
                 let body = response.into_inner();
-                Error::Api { operation, status, request_id: body.request_id, errors: body.errors }
+                Error::Api {
+                    operation,
+                    status,
+                    request_id: body.request_id,
+                    errors: body.errors,
+                }
             }
             E::InvalidResponsePayload(bytes, _) => match status {
                 // progenitor expected Thulium's error body and got something else.
-                Some(status) if !status.is_success() => {
-                    Error::Http { operation, status, excerpt: excerpt(&bytes) }
-                }
-                _ => Error::InvalidResponse { operation, status, detail: decode_detail::<T>(&bytes) },
+                Some(status) if !status.is_success() => Error::Http {
+                    operation,
+                    status,
+                    excerpt: excerpt(&bytes),
+                },
+                _ => Error::InvalidResponse {
+                    operation,
+                    status,
+                    detail: decode_detail::<T>(&bytes),
+                },
             },
-            E::UnexpectedResponse(response) => from_unexpected::<T>(operation, response, timeout).await,
+            E::UnexpectedResponse(response) => {
+                from_unexpected::<T>(operation, response, timeout).await
+            }
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
                 from_transport(operation, e, timeout)
             }
-            E::InvalidRequest(message) => Error::InvalidInput { field: "request", message },
+            E::InvalidRequest(message) => Error::InvalidInput {
+                field: "request",
+                message,
+            },
             E::Custom(message) => Error::Transport { operation, message },
         }
     }
@@ -170,10 +192,19 @@ async fn from_unexpected<T: DeserializeOwned>(
         }
     }
     if status.is_success() {
-        return Error::InvalidResponse { operation, status: Some(status), detail: decode_detail::<T>(&body) };
+        return Error::InvalidResponse {
+            operation,
+            status: Some(status),
+            detail: decode_detail::<T>(&body),
+        };
     }
     if let Ok(api) = serde_json::from_slice::<ApiError>(&body) {
-        return Error::Api { operation, status, request_id: api.request_id, errors: api.errors };
+        return Error::Api {
+            operation,
+            status,
+            request_id: api.request_id,
+            errors: api.errors,
+        };
     }
     let excerpt = match (status.is_redirection(), location) {
         // Redirects are not followed: a POST turned into a GET, or credentials sent to
@@ -181,7 +212,11 @@ async fn from_unexpected<T: DeserializeOwned>(
         (true, Some(location)) => format!("redirected to {location}; use that base URL"),
         _ => excerpt(&body),
     };
-    Error::Http { operation, status, excerpt }
+    Error::Http {
+        operation,
+        status,
+        excerpt,
+    }
 }
 
 fn from_transport(operation: &'static str, error: reqwest::Error, timeout: Duration) -> Error {
@@ -217,7 +252,11 @@ fn decode_detail<T: DeserializeOwned>(body: &[u8]) -> String {
         Err(e) => {
             let path = e.path().to_string();
             let message = unquote(&e.into_inner().to_string());
-            if path == "." { message } else { format!("at `{path}`: {message}") }
+            if path == "." {
+                message
+            } else {
+                format!("at `{path}`: {message}")
+            }
         }
     }
 }
@@ -266,7 +305,9 @@ fn truncate(text: &str) -> String {
 /// Keys whose values are never quoted.
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    ["pass", "secret", "token", "authorization"].iter().any(|k| key.contains(k))
+    ["pass", "secret", "token", "authorization"]
+        .iter()
+        .any(|k| key.contains(k))
 }
 
 pub(crate) fn redact_json(value: &mut serde_json::Value) {
@@ -307,9 +348,16 @@ fn redact_basic_tokens(text: &str) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Config { field, message } => write!(f, "invalid configuration: {field}: {message}"),
+            Error::Config { field, message } => {
+                write!(f, "invalid configuration: {field}: {message}")
+            }
             Error::InvalidInput { field, message } => write!(f, "invalid {field}: {message}"),
-            Error::Api { operation, status, request_id, errors } => {
+            Error::Api {
+                operation,
+                status,
+                request_id,
+                errors,
+            } => {
                 write!(f, "{operation}: HTTP {status} from Thulium")?;
                 let mut separator = ": ";
                 for error in errors {
@@ -324,13 +372,28 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Http { operation, status, excerpt } if excerpt.is_empty() => {
+            Error::Http {
+                operation,
+                status,
+                excerpt,
+            } if excerpt.is_empty() => {
                 write!(f, "{operation}: HTTP {status} with an empty body")
             }
-            Error::Http { operation, status, excerpt } => {
-                write!(f, "{operation}: HTTP {status}, not a Thulium error body: {excerpt}")
+            Error::Http {
+                operation,
+                status,
+                excerpt,
+            } => {
+                write!(
+                    f,
+                    "{operation}: HTTP {status}, not a Thulium error body: {excerpt}"
+                )
             }
-            Error::InvalidResponse { operation, status, detail } => {
+            Error::InvalidResponse {
+                operation,
+                status,
+                detail,
+            } => {
                 write!(f, "{operation}: ")?;
                 if let Some(status) = status {
                     write!(f, "HTTP {status}, ")?;
@@ -338,7 +401,11 @@ impl fmt::Display for Error {
                 write!(f, "the answer does not match the API description: {detail}")
             }
             Error::Timeout { operation, timeout } => {
-                write!(f, "{operation}: no complete answer within {}", humanize(*timeout))
+                write!(
+                    f,
+                    "{operation}: no complete answer within {}",
+                    humanize(*timeout)
+                )
             }
             Error::Transport { operation, message } => write!(f, "{operation}: {message}"),
         }
@@ -368,14 +435,22 @@ mod tests {
         let html = format!("<html>\n<body>{}</body></html>", "x".repeat(500));
         let e = excerpt(html.as_bytes());
         assert!(e.starts_with("<html> <body>xxx") && e.ends_with('…') && e.chars().count() == 201);
-        assert_eq!(excerpt(b"echo: Authorization: Basic dTpodW50ZXIy"), "echo: Authorization: Basic [redacted]");
+        assert_eq!(
+            excerpt(b"echo: Authorization: Basic dTpodW50ZXIy"),
+            "echo: Authorization: Basic [redacted]"
+        );
     }
 
     #[test]
     fn decode_details_name_the_path_but_not_the_value() {
-        let detail = decode_detail::<Vec<crate::types::Webhook>>(br#"[{"id":"hunter2","actions":[],"subscription_url":"x"}]"#);
+        let detail = decode_detail::<Vec<crate::types::Webhook>>(
+            br#"[{"id":"hunter2","actions":[],"subscription_url":"x"}]"#,
+        );
         assert!(detail.contains("[0].id"), "{detail}");
         assert!(!detail.contains("hunter2"), "{detail}");
-        assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty");
+        assert_eq!(
+            decode_detail::<crate::types::Webhook>(b""),
+            "the body is empty"
+        );
     }
 }

@@ -68,7 +68,10 @@ pub struct SimulatorBuilder {
 
 impl Default for SimulatorBuilder {
     fn default() -> Self {
-        SimulatorBuilder { auth: Auth::AnyUser, addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)) }
+        SimulatorBuilder {
+            auth: Auth::AnyUser,
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
     }
 }
 
@@ -76,7 +79,10 @@ impl SimulatorBuilder {
     /// Accept only this API user and password (by default any Basic credentials with a
     /// non-empty user are accepted, and requests without them get 401).
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.auth = Auth::Exact { user: user.into(), password: password.into() };
+        self.auth = Auth::Exact {
+            user: user.into(),
+            password: password.into(),
+        };
         self
     }
 
@@ -100,7 +106,12 @@ impl SimulatorBuilder {
                 })
                 .await;
         });
-        Ok(Simulator { addr, state, stop: Some(stop), task })
+        Ok(Simulator {
+            addr,
+            state,
+            stop: Some(stop),
+            task,
+        })
     }
 }
 
@@ -114,7 +125,9 @@ pub struct Simulator {
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator").field("base_url", &self.base_url()).finish_non_exhaustive()
+        f.debug_struct("Simulator")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
     }
 }
 
@@ -145,12 +158,19 @@ impl Simulator {
             Auth::AnyUser => (DEFAULT_API_USER.to_owned(), Secret::new("api_pass")),
             Auth::Exact { user, password } => (user.clone(), password.clone()),
         };
-        Client::builder().base_url(&self.base_url()).credentials(user, password).build()
+        Client::builder()
+            .base_url(&self.base_url())
+            .credentials(user, password)
+            .build()
     }
 
     /// The subscriptions it holds, in creation order.
     pub fn webhooks(&self) -> Vec<Webhook> {
-        self.state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.state
+            .webhooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Stops serving and waits until the server task has ended.
@@ -178,7 +198,9 @@ struct SimState {
 
 impl SimState {
     fn new(auth: Auth) -> Self {
-        let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         SimState {
             auth,
             webhooks: Mutex::default(),
@@ -199,7 +221,10 @@ impl SimState {
             request_id: Some(self.request_id()),
             errors: messages
                 .into_iter()
-                .map(|message| ApiErrorItem { message, code: Some(status.as_u16().into()) })
+                .map(|message| ApiErrorItem {
+                    message,
+                    code: Some(status.as_u16().into()),
+                })
                 .collect(),
         };
         (status, Json(body)).into_response()
@@ -210,8 +235,15 @@ impl SimState {
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
-            .and_then(|token| base64::engine::general_purpose::STANDARD.decode(token.trim()).ok())
+            .and_then(|v| {
+                v.strip_prefix("Basic ")
+                    .or_else(|| v.strip_prefix("basic "))
+            })
+            .and_then(|token| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(token.trim())
+                    .ok()
+            })
             .and_then(|bytes| String::from_utf8(bytes).ok());
         let accepted = match (&self.auth, given.as_deref().and_then(|g| g.split_once(':'))) {
             (_, None) => false,
@@ -224,11 +256,14 @@ impl SimState {
         if accepted {
             return None;
         }
-        let mut response =
-            self.error(StatusCode::UNAUTHORIZED, vec!["Authentication failed: wrong API user or password.".into()]);
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, "Basic realm=\"Thulium API\"".parse().expect("valid header"));
+        let mut response = self.error(
+            StatusCode::UNAUTHORIZED,
+            vec!["Authentication failed: wrong API user or password.".into()],
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            "Basic realm=\"Thulium API\"".parse().expect("valid header"),
+        );
         Some(response)
     }
 }
@@ -255,7 +290,14 @@ async fn list_webhooks(State(state): State<Arc<SimState>>, headers: HeaderMap) -
     if let Some(refusal) = state.refuse_unauthenticated(&headers) {
         return refusal;
     }
-    Json(state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).clone()).into_response()
+    Json(
+        state
+            .webhooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone(),
+    )
+    .into_response()
 }
 
 async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) -> Response {
@@ -265,14 +307,24 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
     let body = match read_body(request.into_body()).await {
         Ok(body) => body,
         Err(status) => {
-            return state.error(status, vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")]);
+            return state.error(
+                status,
+                vec![format!(
+                    "The request body is larger than {MAX_BODY_BYTES} bytes."
+                )],
+            );
         }
     };
     // Like Thulium, the body is read as JSON whatever the Content-Type says: `curl -d`
     // sends JSON labelled as a form.
     let value: Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
-        Err(e) => return state.error(StatusCode::BAD_REQUEST, vec![format!("The request body is not valid JSON: {e}.")]),
+        Err(e) => {
+            return state.error(
+                StatusCode::BAD_REQUEST,
+                vec![format!("The request body is not valid JSON: {e}.")],
+            );
+        }
     };
     match parse_create(&value) {
         Ok((actions, subscription_url, user, password)) => {
@@ -284,7 +336,11 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
                 http_auth_user: Some(user),
                 http_auth_password: Some(Secret::new(password)),
             };
-            state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).push(webhook.clone());
+            state
+                .webhooks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(webhook.clone());
             Json(webhook).into_response()
         }
         Err(messages) => state.error(StatusCode::BAD_REQUEST, messages),
@@ -292,7 +348,9 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
 }
 
 async fn read_body(body: Body) -> Result<axum::body::Bytes, StatusCode> {
-    to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)
+    to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)
 }
 
 type CreateFields = (Vec<Action>, String, String, String);
@@ -317,7 +375,9 @@ fn parse_create(value: &Value) -> Result<CreateFields, Vec<String>> {
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
                     Some(name) if !name.trim().is_empty() => actions.push(Action::from_name(name)),
-                    _ => errors.push(format!("The actions field: item {i} must be a non-empty action name.")),
+                    _ => errors.push(format!(
+                        "The actions field: item {i} must be a non-empty action name."
+                    )),
                 }
             }
             actions
@@ -353,18 +413,28 @@ fn parse_create(value: &Value) -> Result<CreateFields, Vec<String>> {
     };
     let user = optional_string("http_auth_user");
     let password = optional_string("http_auth_password");
-    if errors.is_empty() { Ok((actions, subscription_url, user, password)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((actions, subscription_url, user, password))
+    } else {
+        Err(errors)
+    }
 }
 
 async fn not_found(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    state.error(StatusCode::NOT_FOUND, vec![format!("No such endpoint: {path}.")])
+    state.error(
+        StatusCode::NOT_FOUND,
+        vec![format!("No such endpoint: {path}.")],
+    )
 }
 
 async fn method_not_allowed(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    state.error(StatusCode::METHOD_NOT_ALLOWED, vec![format!("Method {method} is not allowed on {path}.")])
+    state.error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        vec![format!("Method {method} is not allowed on {path}.")],
+    )
 }
 
 #[cfg(test)]
@@ -382,9 +452,15 @@ mod tests {
 
     #[test]
     fn create_bodies_name_every_wrong_field() {
-        let errors = parse_create(&serde_json::json!({"actions": [], "subscription_url": "/x", "http_auth_user": 5}))
-            .unwrap_err();
+        let errors = parse_create(
+            &serde_json::json!({"actions": [], "subscription_url": "/x", "http_auth_user": 5}),
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors[0].contains("actions") && errors[1].contains("subscription_url") && errors[2].contains("http_auth_user"));
+        assert!(
+            errors[0].contains("actions")
+                && errors[1].contains("subscription_url")
+                && errors[2].contains("http_auth_user")
+        );
     }
 }

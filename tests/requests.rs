@@ -11,7 +11,11 @@ use thulium_webhooks::{Action, Client, Error, WebhookCreate, config::USER_AGENT}
 const CREATED: &str = r#"{"id":5,"actions":["CHAT_CONVERSATION_CREATED"],"subscription_url":"https://example.pl","http_auth_user":"","http_auth_password":""}"#;
 
 fn client(server: &CaptureServer) -> Client {
-    Client::builder().base_url(&server.base_url()).credentials("api_user", "api_pass").build().unwrap()
+    Client::builder()
+        .base_url(&server.base_url())
+        .credentials("api_user", "api_pass")
+        .build()
+        .unwrap()
 }
 
 /// Checks the headers whose exact value matters, then replaces them for the snapshot.
@@ -20,12 +24,18 @@ fn checked(server: &CaptureServer) -> Value {
     assert_eq!(requests.len(), 1, "exactly one request is sent");
     let mut captured = requests[0].to_json();
     let headers = captured["headers"].as_object_mut().unwrap();
-    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("api_user:api_pass"));
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("api_user:api_pass")
+    );
     assert_eq!(headers["authorization"], expected.as_str());
     headers.insert("authorization".into(), "[basic api_user:api_pass]".into());
     assert_eq!(headers["user-agent"], USER_AGENT);
     headers.insert("user-agent".into(), "thulium-webhooks/[version]".into());
-    assert!(!headers.contains_key("api-version"), "progenitor's api-version header is removed");
+    assert!(
+        !headers.contains_key("api-version"),
+        "progenitor's api-version header is removed"
+    );
     captured
 }
 
@@ -47,8 +57,11 @@ async fn create_webhook_request_documented_example() {
 #[tokio::test]
 async fn create_webhook_request_with_basic_auth_and_unknown_action() {
     let server = CaptureServer::start(vec![Reply::json(200, CREATED)]).await;
-    let body = WebhookCreate::new("https://crm.example.com/hook?src=thulium", ["CUSTOMER_CREATED", "CALL_ENDED"])
-        .with_basic_auth("thulium", "hook:pässword");
+    let body = WebhookCreate::new(
+        "https://crm.example.com/hook?src=thulium",
+        ["CUSTOMER_CREATED", "CALL_ENDED"],
+    )
+    .with_basic_auth("thulium", "hook:pässword");
     client(&server).create_webhook(&body).await.unwrap();
     // The webhook password is the request's payload: it must arrive exactly as given.
     insta::assert_json_snapshot!(checked(&server));
@@ -57,8 +70,15 @@ async fn create_webhook_request_with_basic_auth_and_unknown_action() {
 #[tokio::test]
 async fn base_url_is_normalised_to_one_api_prefix() {
     let server = CaptureServer::start(vec![Reply::json(200, "[]")]).await;
-    let messy = format!("{}//", server.base_url().trim_end_matches("/api").to_owned() + "//api");
-    let client = Client::builder().base_url(&messy).credentials("api_user", "api_pass").build().unwrap();
+    let messy = format!(
+        "{}//",
+        server.base_url().trim_end_matches("/api").to_owned() + "//api"
+    );
+    let client = Client::builder()
+        .base_url(&messy)
+        .credentials("api_user", "api_pass")
+        .build()
+        .unwrap();
     client.list_webhooks().await.unwrap();
     assert_eq!(server.requests()[0].path, "/api/webhooks");
 }
@@ -68,10 +88,22 @@ async fn invalid_create_bodies_are_not_sent() {
     let server = CaptureServer::start(vec![Reply::json(200, CREATED)]).await;
     let client = client(&server);
     let cases = [
-        ("actions", WebhookCreate::new("https://example.pl", Vec::<Action>::new())),
-        ("subscription_url", WebhookCreate::new("/relative", [Action::CustomerCreated])),
-        ("subscription_url", WebhookCreate::new("mailto:x@example.pl", [Action::CustomerCreated])),
-        ("subscription_url", WebhookCreate::new("", [Action::CustomerCreated])),
+        (
+            "actions",
+            WebhookCreate::new("https://example.pl", Vec::<Action>::new()),
+        ),
+        (
+            "subscription_url",
+            WebhookCreate::new("/relative", [Action::CustomerCreated]),
+        ),
+        (
+            "subscription_url",
+            WebhookCreate::new("mailto:x@example.pl", [Action::CustomerCreated]),
+        ),
+        (
+            "subscription_url",
+            WebhookCreate::new("", [Action::CustomerCreated]),
+        ),
     ];
     for (field, body) in cases {
         match client.create_webhook(&body).await {

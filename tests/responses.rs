@@ -13,7 +13,11 @@ async fn list(body: &str) -> Vec<Webhook> {
 }
 
 fn client(server: &CaptureServer) -> Client {
-    Client::builder().base_url(&server.base_url()).credentials("api_user", "api_pass").build().unwrap()
+    Client::builder()
+        .base_url(&server.base_url())
+        .credentials("api_user", "api_pass")
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -32,7 +36,10 @@ async fn documented_create_example_with_php_escaped_slashes() {
     let body = r#"{"id":5,"actions":["CHAT_CONVERSATION_CREATED"],"subscription_url":"https:\/\/example.pl","http_auth_user":"","http_auth_password":""}"#;
     let server = CaptureServer::start(vec![Reply::json(200, body)]).await;
     let created = client(&server)
-        .create_webhook(&WebhookCreate::new("https://example.pl", [Action::ChatConversationCreated]))
+        .create_webhook(&WebhookCreate::new(
+            "https://example.pl",
+            [Action::ChatConversationCreated],
+        ))
         .await
         .unwrap();
     assert_eq!(created.subscription_url, "https://example.pl");
@@ -44,7 +51,10 @@ async fn created_with_201_is_success_too() {
     let body = r#"{"id":6,"actions":["CUSTOMER_CREATED"],"subscription_url":"https://example.pl"}"#;
     let server = CaptureServer::start(vec![Reply::json(201, body)]).await;
     let created = client(&server)
-        .create_webhook(&WebhookCreate::new("https://example.pl", [Action::CustomerCreated]))
+        .create_webhook(&WebhookCreate::new(
+            "https://example.pl",
+            [Action::CustomerCreated],
+        ))
         .await
         .unwrap();
     assert_eq!(created.id, 6);
@@ -67,7 +77,10 @@ async fn unknown_actions_extra_fields_and_every_form_of_unset_credentials() {
     assert_eq!(webhooks[3].auth_user(), Some("thulium"));
     assert!(webhooks[3].has_password());
     let debug = format!("{webhooks:#?}");
-    assert!(!debug.contains("s3cr3t-echoed"), "Debug shows a webhook password: {debug}");
+    assert!(
+        !debug.contains("s3cr3t-echoed"),
+        "Debug shows a webhook password: {debug}"
+    );
     insta::assert_debug_snapshot!(webhooks);
 }
 
@@ -75,7 +88,8 @@ async fn unknown_actions_extra_fields_and_every_form_of_unset_credentials() {
 async fn an_unknown_action_is_sent_back_unchanged() {
     let listed = r#"[{"id":1,"actions":["CALL_ENDED"],"subscription_url":"https://a.example/"}]"#;
     let created = r#"{"id":2,"actions":["CALL_ENDED"],"subscription_url":"https://b.example/"}"#;
-    let server = CaptureServer::start(vec![Reply::json(200, listed), Reply::json(200, created)]).await;
+    let server =
+        CaptureServer::start(vec![Reply::json(200, listed), Reply::json(200, created)]).await;
     let client = client(&server);
     let existing = client.list_webhooks().await.unwrap();
     let copy = WebhookCreate::new("https://b.example/", existing[0].actions.clone());
@@ -88,7 +102,10 @@ async fn an_unknown_action_is_sent_back_unchanged() {
 async fn ensure_finds_an_existing_match_and_creates_nothing() {
     let listed = r#"[{"id":7,"actions":["CUSTOMER_UPDATED","CUSTOMER_CREATED"],"subscription_url":"https://example.pl/"}]"#;
     let server = CaptureServer::start(vec![Reply::json(200, listed)]).await;
-    let wanted = WebhookCreate::new("https://example.pl", [Action::CustomerCreated, Action::CustomerUpdated]);
+    let wanted = WebhookCreate::new(
+        "https://example.pl",
+        [Action::CustomerCreated, Action::CustomerUpdated],
+    );
     let ensured = client(&server).ensure_webhook(&wanted).await.unwrap();
     assert!(!ensured.created());
     assert_eq!(ensured.webhook().id, 7);

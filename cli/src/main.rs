@@ -184,26 +184,36 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
         }
     }
     let Some(user) = &connection.api_user else {
-        return Err(Failure::Usage(format!("no API user: pass --api-user USER (or set {ENV_API_USER})")));
+        return Err(Failure::Usage(format!(
+            "no API user: pass --api-user USER (or set {ENV_API_USER})"
+        )));
     };
     let password = read_secret(&connection.api_password_env)?;
     let timeout = Duration::try_from_secs_f64(connection.timeout)
         .ok()
         .filter(|t| !t.is_zero())
-        .ok_or_else(|| Failure::Usage(format!("--timeout {} is not a positive number of seconds", connection.timeout)))?;
-    Ok(builder.credentials(user.clone(), password).timeout(timeout).build()?)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "--timeout {} is not a positive number of seconds",
+                connection.timeout
+            ))
+        })?;
+    Ok(builder
+        .credentials(user.clone(), password)
+        .timeout(timeout)
+        .build()?)
 }
 
 /// Reads a password from the environment variable `name`; its value is never printed.
 fn read_secret(name: &str) -> Result<Secret, Failure> {
     match std::env::var(name) {
         Ok(value) => Ok(Secret::new(value)),
-        Err(std::env::VarError::NotPresent) => {
-            Err(Failure::Usage(format!("the environment variable {name} (the password) is not set")))
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Failure::Usage(format!("the environment variable {name} is not valid UTF-8")))
-        }
+        Err(std::env::VarError::NotPresent) => Err(Failure::Usage(format!(
+            "the environment variable {name} (the password) is not set"
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::Usage(format!(
+            "the environment variable {name} is not valid UTF-8"
+        ))),
     }
 }
 
@@ -251,12 +261,17 @@ async fn demo(json: bool) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot start the simulator: {e}")))?;
     let client = simulator.client()?;
     let mut steps = output::Steps::new(json);
-    steps.say(&format!("Simulator of the Thulium webhooks API started in-process at {}", simulator.base_url()));
+    steps.say(&format!(
+        "Simulator of the Thulium webhooks API started in-process at {}",
+        simulator.base_url()
+    ));
 
     let before = client.list_webhooks().await?;
-    steps.step("list subscriptions (GET /webhooks)", output::webhooks_value(&before), || {
-        output::webhooks_text(&before)
-    });
+    steps.step(
+        "list subscriptions (GET /webhooks)",
+        output::webhooks_value(&before),
+        || output::webhooks_text(&before),
+    );
 
     // The example of Thulium's documentation, sent as documented.
     let seed = WebhookCreate::new("https://example.pl", [Action::ChatConversationCreated]);
@@ -268,7 +283,11 @@ async fn demo(json: bool) -> Result<(), Failure> {
     );
 
     let after = client.list_webhooks().await?;
-    steps.step("list subscriptions again", output::webhooks_value(&after), || output::webhooks_text(&after));
+    steps.step(
+        "list subscriptions again",
+        output::webhooks_value(&after),
+        || output::webhooks_text(&after),
+    );
 
     let ensured = client.ensure_webhook(&seed).await?;
     steps.step(

@@ -23,7 +23,14 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let rows: Vec<[String; 4]> = webhooks
         .iter()
-        .map(|w| [w.id.to_string(), action_list(&w.actions), w.subscription_url.clone(), auth(w)])
+        .map(|w| {
+            [
+                w.id.to_string(),
+                action_list(&w.actions),
+                w.subscription_url.clone(),
+                auth(w),
+            ]
+        })
         .collect();
     let header = ["ID", "ACTIONS", "SUBSCRIPTION URL", "NOTIFICATION AUTH"].map(str::to_owned);
     let mut widths = header.clone().map(|h| h.chars().count());
@@ -34,7 +41,11 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -62,7 +73,11 @@ pub fn ensured(ensured: &Ensured, json: bool) {
 }
 
 pub fn ensured_value(ensured: &Ensured) -> Value {
-    let outcome = if ensured.created() { "created" } else { "existing" };
+    let outcome = if ensured.created() {
+        "created"
+    } else {
+        "existing"
+    };
     json!({ "outcome": outcome, "webhook": ensured.webhook().to_redacted_json() })
 }
 
@@ -82,9 +97,17 @@ pub fn known_actions(json: bool) {
         print_json(&Value::Array(list));
         return;
     }
-    let width = Action::KNOWN.iter().map(|a| a.as_str().len()).max().unwrap_or(0);
+    let width = Action::KNOWN
+        .iter()
+        .map(|a| a.as_str().len())
+        .max()
+        .unwrap_or(0);
     for action in Action::KNOWN {
-        println!("{:width$}  {}", action.as_str(), action.description().unwrap_or_default());
+        println!(
+            "{:width$}  {}",
+            action.as_str(),
+            action.description().unwrap_or_default()
+        );
     }
     println!("\nThulium has more actions than are public; any other name is sent as given.");
 }
@@ -99,7 +122,9 @@ pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool
         Some(user) => println!("It accepts the API user {user} with the password you gave it."),
         None => println!("It accepts any HTTP Basic credentials with a user name."),
     }
-    println!("Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER=api_user THULIUM_API_PASSWORD=api_pass");
+    println!(
+        "Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER=api_user THULIUM_API_PASSWORD=api_pass"
+    );
     println!("     thulium-webhooks list");
     println!("Stop it with Ctrl-C.");
 }
@@ -112,7 +137,10 @@ pub struct Steps {
 
 impl Steps {
     pub fn new(json: bool) -> Self {
-        Steps { json, done: Vec::new() }
+        Steps {
+            json,
+            done: Vec::new(),
+        }
     }
 
     pub fn say(&self, line: &str) {
@@ -136,7 +164,10 @@ impl Steps {
         if self.json {
             print_json(&Value::Array(self.done));
         } else {
-            println!("Done: {} steps against the simulator, all through the generated client.", self.done.len());
+            println!(
+                "Done: {} steps against the simulator, all through the generated client.",
+                self.done.len()
+            );
         }
     }
 }
@@ -166,5 +197,8 @@ fn auth(webhook: &Webhook) -> String {
 }
 
 fn print_json(value: &Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialize"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values always serialize")
+    );
 }

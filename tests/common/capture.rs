@@ -19,7 +19,11 @@ use tokio::{
 #[derive(Clone, Debug)]
 pub enum Reply {
     /// A complete response.
-    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    Full {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
     /// Headers promising a body that never comes.
     StallBody { status: u16 },
     /// Nothing at all.
@@ -32,8 +36,14 @@ impl Reply {
     }
 
     pub fn raw(status: u16, content_type: Option<&str>, body: &[u8]) -> Self {
-        let headers = content_type.map(|t| vec![("Content-Type".to_owned(), t.to_owned())]).unwrap_or_default();
-        Reply::Full { status, headers, body: body.to_vec() }
+        let headers = content_type
+            .map(|t| vec![("Content-Type".to_owned(), t.to_owned())])
+            .unwrap_or_default();
+        Reply::Full {
+            status,
+            headers,
+            body: body.to_vec(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -86,14 +96,20 @@ impl CaptureServer {
         let task = tokio::spawn(async move {
             let mut n = 0;
             loop {
-                let Ok((stream, _)) = listener.accept().await else { return };
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
                 let reply = replies[n.min(replies.len() - 1)].clone();
                 n += 1;
                 let seen = seen.clone();
                 tokio::spawn(async move { serve(stream, reply, seen).await });
             }
         });
-        CaptureServer { addr, requests, task }
+        CaptureServer {
+            addr,
+            requests,
+            task,
+        }
     }
 
     pub fn base_url(&self) -> String {
@@ -112,11 +128,20 @@ impl Drop for CaptureServer {
 }
 
 async fn serve(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<Captured>>>) {
-    let Some(request) = read_request(&mut stream).await else { return };
+    let Some(request) = read_request(&mut stream).await else {
+        return;
+    };
     seen.lock().unwrap().push(request);
     match reply {
-        Reply::Full { status, headers, body } => {
-            let mut head = format!("HTTP/1.1 {status} Canned\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} Canned\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
             for (name, value) in headers {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
@@ -126,7 +151,9 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<Captured
             let _ = stream.shutdown().await;
         }
         Reply::StallBody { status } => {
-            let head = format!("HTTP/1.1 {status} Canned\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n[");
+            let head = format!(
+                "HTTP/1.1 {status} Canned\r\nContent-Length: 1000\r\nContent-Type: application/json\r\n\r\n["
+            );
             let _ = stream.write_all(head.as_bytes()).await;
             std::future::pending::<()>().await;
         }
@@ -156,7 +183,10 @@ async fn read_request(stream: &mut TcpStream) -> Option<Captured> {
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
-    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let mut body = buffer[head_end + 4..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -169,5 +199,11 @@ async fn read_request(stream: &mut TcpStream) -> Option<Captured> {
         Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
         None => (target, None),
     };
-    Some(Captured { method, path, query, headers, body })
+    Some(Captured {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
 }

@@ -10,7 +10,8 @@ pub struct Spec(pub OpenAPI);
 
 impl Spec {
     pub fn load() -> Spec {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).unwrap();
         Spec(serde_saphyr::from_str(&text).unwrap())
     }
 
@@ -18,7 +19,13 @@ impl Spec {
     /// then the `4XX`/`5XX` range). Panics when the spec does not document the status:
     /// an undocumented status is itself a failure.
     pub fn response_schema(&self, method: &str, path: &str, status: u16) -> &ReferenceOr<Schema> {
-        let item = match self.0.paths.paths.get(path).unwrap_or_else(|| panic!("{path} not in the spec")) {
+        let item = match self
+            .0
+            .paths
+            .paths
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} not in the spec"))
+        {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => panic!("path refs are not used"),
         };
@@ -43,7 +50,10 @@ impl Spec {
                 }
             }
         };
-        response.content["application/json"].schema.as_ref().expect("a JSON schema")
+        response.content["application/json"]
+            .schema
+            .as_ref()
+            .expect("a JSON schema")
     }
 
     pub fn schema(&self, name: &str) -> &Schema {
@@ -56,14 +66,18 @@ impl Spec {
     fn resolve<'a>(&'a self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
         match schema {
             ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => self.schema(reference.trim_start_matches("#/components/schemas/")),
+            ReferenceOr::Reference { reference } => {
+                self.schema(reference.trim_start_matches("#/components/schemas/"))
+            }
         }
     }
 
     fn resolve_boxed<'a>(&'a self, schema: &'a ReferenceOr<Box<Schema>>) -> &'a Schema {
         match schema {
             ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => self.schema(reference.trim_start_matches("#/components/schemas/")),
+            ReferenceOr::Reference { reference } => {
+                self.schema(reference.trim_start_matches("#/components/schemas/"))
+            }
         }
     }
 
@@ -82,12 +96,20 @@ impl Spec {
             return;
         }
         let SchemaKind::Type(kind) = &schema.schema_kind else {
-            problems.push(format!("{at}: the validator does not handle {:?}", schema.schema_kind));
+            problems.push(format!(
+                "{at}: the validator does not handle {:?}",
+                schema.schema_kind
+            ));
             return;
         };
         match (kind, value) {
             (Type::String(string), Value::String(s)) => {
-                let allowed: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let allowed: Vec<&str> = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
                 if !allowed.is_empty() && !allowed.contains(&s.as_str()) {
                     problems.push(format!("{at}: {s:?} is not one of the enum values"));
                 }
@@ -95,10 +117,11 @@ impl Spec {
             (Type::Integer(_), Value::Number(n)) if n.is_i64() || n.is_u64() => {}
             (Type::Number(_), Value::Number(_)) | (Type::Boolean(_), Value::Bool(_)) => {}
             (Type::Array(array), Value::Array(items)) => {
-                if let Some(min) = array.min_items {
-                    if items.len() < min {
-                        problems.push(format!("{at}: {} items, fewer than minItems {min}", items.len()));
-                    }
+                if let Some(min) = array.min_items.filter(|min| items.len() < *min) {
+                    problems.push(format!(
+                        "{at}: {} items, fewer than minItems {min}",
+                        items.len()
+                    ));
                 }
                 if let Some(item_schema) = &array.items {
                     let item_schema = self.resolve_boxed(item_schema);
@@ -115,11 +138,18 @@ impl Spec {
                 }
                 for (name, property) in &object.properties {
                     if let Some(v) = map.get(name) {
-                        self.check(self.resolve_boxed(property), v, &format!("{at}.{name}"), problems);
+                        self.check(
+                            self.resolve_boxed(property),
+                            v,
+                            &format!("{at}.{name}"),
+                            problems,
+                        );
                     }
                 }
             }
-            (kind, value) => problems.push(format!("{at}: {value} does not have the type {kind:?}")),
+            (kind, value) => {
+                problems.push(format!("{at}: {value} does not have the type {kind:?}"))
+            }
         }
     }
 
@@ -127,6 +157,9 @@ impl Spec {
     /// documents.
     pub fn assert_response(&self, method: &str, path: &str, status: u16, body: &Value) {
         let problems = self.violations(self.response_schema(method, path, status), body);
-        assert!(problems.is_empty(), "{method} {path} → {status} breaks the spec: {problems:#?}\nbody: {body}");
+        assert!(
+            problems.is_empty(),
+            "{method} {path} → {status} breaks the spec: {problems:#?}\nbody: {body}"
+        );
     }
 }
