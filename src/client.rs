@@ -56,13 +56,7 @@ impl Client {
             .build()
             .map_err(|e| Error::config("http", format!("cannot set up the HTTP client: {e}")))?;
         let authorization = credentials.header();
-        Ok(Client {
-            base_url,
-            credentials,
-            authorization,
-            timeout,
-            http,
-        })
+        Ok(Client { base_url, credentials, authorization, timeout, http })
     }
 
     /// The normalised base URL, e.g. `https://acme.thulium.com/api`.
@@ -140,6 +134,44 @@ impl Client {
             )
             .await),
         }
+    }
+}
+
+impl Client {
+    /// A request to `{base_url}/{path}` outside the spec (the simulator's control
+    /// endpoints), sent with the client's auth, timeout and error mapping.
+    #[cfg(feature = "simulator")]
+    pub(crate) async fn send_outside_spec<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        method: reqwest::Method,
+        path: &str,
+        json: Option<&serde_json::Value>,
+    ) -> Result<T, Error> {
+        let mut request = self
+            .http
+            .request(method, format!("{}/{path}", self.base_url))
+            .header(reqwest::header::AUTHORIZATION, self.authorization.clone());
+        if let Some(json) = json {
+            request = request.json(json);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Err(crate::error::from_transport(operation, e, self.timeout)),
+        };
+        if !response.status().is_success() {
+            return Err(crate::error::from_unexpected::<T>(operation, response, self.timeout).await);
+        }
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| crate::error::from_transport(operation, e, self.timeout))?;
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidResponse {
+            operation,
+            status: Some(status),
+            detail: format!("not the expected JSON (line {}, column {})", e.line(), e.column()),
+        })
     }
 }
 

@@ -82,17 +82,11 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn config(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Config {
-            field,
-            message: message.into(),
-        }
+        Error::Config { field, message: message.into() }
     }
 
     pub(crate) fn invalid_input(field: &'static str, message: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field,
-            message: message.into(),
-        }
+        Error::InvalidInput { field, message: message.into() }
     }
 
     /// The HTTP status of the answer, when one arrived.
@@ -130,25 +124,16 @@ impl Error {
             E::ErrorResponse(response) => {
                 let status = response.status();
                 let body = response.into_inner();
-                Error::Api {
-                    operation,
-                    status,
-                    request_id: body.request_id,
-                    errors: body.errors,
-                }
+                Error::Api { operation, status, request_id: body.request_id, errors: body.errors }
             }
             E::InvalidResponsePayload(bytes, _) => match status {
                 // progenitor expected Thulium's error body and got something else.
-                Some(status) if !status.is_success() => Error::Http {
-                    operation,
-                    status,
-                    excerpt: excerpt(&bytes),
-                },
-                _ => Error::InvalidResponse {
-                    operation,
-                    status,
-                    detail: decode_detail::<T>(&bytes),
-                },
+                Some(status) if !status.is_success() => {
+                    Error::Http { operation, status, excerpt: excerpt(&bytes) }
+                }
+                _ => {
+                    Error::InvalidResponse { operation, status, detail: decode_detail::<T>(&bytes) }
+                }
             },
             E::UnexpectedResponse(response) => {
                 from_unexpected::<T>(operation, response, timeout).await
@@ -156,10 +141,7 @@ impl Error {
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
                 from_transport(operation, e, timeout)
             }
-            E::InvalidRequest(message) => Error::InvalidInput {
-                field: "request",
-                message,
-            },
+            E::InvalidRequest(message) => Error::InvalidInput { field: "request", message },
             E::Custom(message) => Error::Transport { operation, message },
         }
     }
@@ -167,7 +149,7 @@ impl Error {
 
 /// A status the spec does not list (a redirect, 204, 1xx): read a bounded part of the
 /// body and make what sense of it we can.
-async fn from_unexpected<T: DeserializeOwned>(
+pub(crate) async fn from_unexpected<T: DeserializeOwned>(
     operation: &'static str,
     mut response: reqwest::Response,
     timeout: Duration,
@@ -199,12 +181,7 @@ async fn from_unexpected<T: DeserializeOwned>(
         };
     }
     if let Ok(api) = serde_json::from_slice::<ApiError>(&body) {
-        return Error::Api {
-            operation,
-            status,
-            request_id: api.request_id,
-            errors: api.errors,
-        };
+        return Error::Api { operation, status, request_id: api.request_id, errors: api.errors };
     }
     let excerpt = match (status.is_redirection(), location) {
         // Redirects are not followed: a POST turned into a GET, or credentials sent to
@@ -212,14 +189,14 @@ async fn from_unexpected<T: DeserializeOwned>(
         (true, Some(location)) => format!("redirected to {location}; use that base URL"),
         _ => excerpt(&body),
     };
-    Error::Http {
-        operation,
-        status,
-        excerpt,
-    }
+    Error::Http { operation, status, excerpt }
 }
 
-fn from_transport(operation: &'static str, error: reqwest::Error, timeout: Duration) -> Error {
+pub(crate) fn from_transport(
+    operation: &'static str,
+    error: reqwest::Error,
+    timeout: Duration,
+) -> Error {
     if error.is_timeout() {
         return Error::Timeout { operation, timeout };
     }
@@ -252,11 +229,7 @@ fn decode_detail<T: DeserializeOwned>(body: &[u8]) -> String {
         Err(e) => {
             let path = e.path().to_string();
             let message = unquote(&e.into_inner().to_string());
-            if path == "." {
-                message
-            } else {
-                format!("at `{path}`: {message}")
-            }
+            if path == "." { message } else { format!("at `{path}`: {message}") }
         }
     }
 }
@@ -305,9 +278,7 @@ fn truncate(text: &str) -> String {
 /// Keys whose values are never quoted.
 pub(crate) fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    ["pass", "secret", "token", "authorization"]
-        .iter()
-        .any(|k| key.contains(k))
+    ["pass", "secret", "token", "authorization"].iter().any(|k| key.contains(k))
 }
 
 pub(crate) fn redact_json(value: &mut serde_json::Value) {
@@ -352,12 +323,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid configuration: {field}: {message}")
             }
             Error::InvalidInput { field, message } => write!(f, "invalid {field}: {message}"),
-            Error::Api {
-                operation,
-                status,
-                request_id,
-                errors,
-            } => {
+            Error::Api { operation, status, request_id, errors } => {
                 write!(f, "{operation}: HTTP {status} from Thulium")?;
                 let mut separator = ": ";
                 for error in errors {
@@ -372,28 +338,13 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Http {
-                operation,
-                status,
-                excerpt,
-            } if excerpt.is_empty() => {
+            Error::Http { operation, status, excerpt } if excerpt.is_empty() => {
                 write!(f, "{operation}: HTTP {status} with an empty body")
             }
-            Error::Http {
-                operation,
-                status,
-                excerpt,
-            } => {
-                write!(
-                    f,
-                    "{operation}: HTTP {status}, not a Thulium error body: {excerpt}"
-                )
+            Error::Http { operation, status, excerpt } => {
+                write!(f, "{operation}: HTTP {status}, not a Thulium error body: {excerpt}")
             }
-            Error::InvalidResponse {
-                operation,
-                status,
-                detail,
-            } => {
+            Error::InvalidResponse { operation, status, detail } => {
                 write!(f, "{operation}: ")?;
                 if let Some(status) = status {
                     write!(f, "HTTP {status}, ")?;
@@ -401,11 +352,7 @@ impl fmt::Display for Error {
                 write!(f, "the answer does not match the API description: {detail}")
             }
             Error::Timeout { operation, timeout } => {
-                write!(
-                    f,
-                    "{operation}: no complete answer within {}",
-                    humanize(*timeout)
-                )
+                write!(f, "{operation}: no complete answer within {}", humanize(*timeout))
             }
             Error::Transport { operation, message } => write!(f, "{operation}: {message}"),
         }
@@ -448,9 +395,6 @@ mod tests {
         );
         assert!(detail.contains("[0].id"), "{detail}");
         assert!(!detail.contains("hunter2"), "{detail}");
-        assert_eq!(
-            decode_detail::<crate::types::Webhook>(b""),
-            "the body is empty"
-        );
+        assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty");
     }
 }

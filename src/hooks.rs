@@ -20,18 +20,12 @@ pub struct CallContext {
 
 impl CallContext {
     pub(crate) fn new(authorization: Option<HeaderValue>) -> Self {
-        CallContext {
-            authorization,
-            status: Arc::default(),
-        }
+        CallContext { authorization, status: Arc::default() }
     }
 
     /// The status of the response this call received, if any arrived.
     pub(crate) fn status(&self) -> Option<StatusCode> {
-        *self
-            .status
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self.status.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -39,10 +33,7 @@ impl std::fmt::Debug for CallContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The Authorization header is never shown, not even as `Sensitive`.
         f.debug_struct("CallContext")
-            .field(
-                "authorization",
-                &self.authorization.as_ref().map(|_| crate::secret::REDACTED),
-            )
+            .field("authorization", &self.authorization.as_ref().map(|_| crate::secret::REDACTED))
             .field("status", &self.status())
             .finish()
     }
@@ -68,11 +59,8 @@ impl ClientHooks<CallContext> for GeneratedClient {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
-        *self
-            .inner()
-            .status
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(response.status());
+        *self.inner().status.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some(response.status());
         Ok(response)
     }
 }

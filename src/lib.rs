@@ -5,11 +5,14 @@
 // modules below. Each hand-written module does one job.
 
 pub mod action;
+mod basic_auth;
 mod client;
 pub mod config;
 mod error;
 mod generated;
 mod hooks;
+pub mod notification;
+pub mod receiver;
 pub mod secret;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -19,6 +22,7 @@ pub use action::Action;
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use error::Error;
+pub use notification::{Event, Notification, NotificationError};
 pub use secret::Secret;
 pub use subscription::Ensured;
 pub use types::{ApiError, ApiErrorItem, Webhook, WebhookCreate};

@@ -45,11 +45,7 @@ impl fmt::Debug for Secret {
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            f.write_str(REDACTED)
-        }
+        if self.0.is_empty() { Ok(()) } else { f.write_str(REDACTED) }
     }
 }
 

@@ -40,16 +40,9 @@ impl WebhookCreate {
     /// not at Thulium.
     pub fn validate(&self) -> Result<(), Error> {
         if self.actions.is_empty() {
-            return Err(Error::invalid_input(
-                "actions",
-                "at least one action is required",
-            ));
+            return Err(Error::invalid_input("actions", "at least one action is required"));
         }
-        if let Some(position) = self
-            .actions
-            .iter()
-            .position(|a| a.as_str().trim().is_empty())
-        {
+        if let Some(position) = self.actions.iter().position(|a| a.as_str().trim().is_empty()) {
             return Err(Error::invalid_input(
                 "actions",
                 format!("action #{} is empty", position + 1),
@@ -118,9 +111,7 @@ impl Webhook {
 
     /// `true` when Thulium reports a notification password (never its value).
     pub fn has_password(&self) -> bool {
-        self.http_auth_password
-            .as_ref()
-            .is_some_and(|p| !p.is_empty())
+        self.http_auth_password.as_ref().is_some_and(|p| !p.is_empty())
     }
 
     /// The subscription as JSON for printing: a set password becomes `"[redacted]"`.
@@ -171,43 +162,21 @@ mod tests {
     fn subscription_urls() {
         assert!(check_subscription_url("https://example.pl").is_ok());
         assert!(check_subscription_url("http://10.0.0.1:8080/hook?x=1").is_ok());
-        assert!(
-            check_subscription_url("/hook")
-                .unwrap_err()
-                .contains("relative")
-        );
-        assert!(
-            check_subscription_url("ftp://example.pl")
-                .unwrap_err()
-                .contains("scheme")
-        );
+        assert!(check_subscription_url("/hook").unwrap_err().contains("relative"));
+        assert!(check_subscription_url("ftp://example.pl").unwrap_err().contains("scheme"));
         assert!(check_subscription_url("").unwrap_err().contains("empty"));
         assert!(
-            check_subscription_url("https://u:p@example.pl")
-                .unwrap_err()
-                .contains("credentials")
+            check_subscription_url("https://u:p@example.pl").unwrap_err().contains("credentials")
         );
         let long = format!("https://example.pl/{}", "a".repeat(3000));
-        assert!(
-            check_subscription_url(&long)
-                .unwrap_err()
-                .contains("bytes long")
-        );
+        assert!(check_subscription_url(&long).unwrap_err().contains("bytes long"));
     }
 
     #[test]
     fn create_bodies_are_validated() {
         let empty: [Action; 0] = [];
-        let err = WebhookCreate::new("https://example.pl", empty)
-            .validate()
-            .unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidInput {
-                field: "actions",
-                ..
-            }
-        ));
+        let err = WebhookCreate::new("https://example.pl", empty).validate().unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { field: "actions", .. }));
         let ok = WebhookCreate::new("https://example.pl", [Action::CustomerCreated]);
         assert!(ok.validate().is_ok());
     }
@@ -221,10 +190,8 @@ mod tests {
             http_auth_user: Some(String::new()),
             http_auth_password: Some(Secret::default()),
         };
-        let wanted = WebhookCreate::new(
-            "https://example.pl",
-            ["CUSTOMER_UPDATED", "CUSTOMER_CREATED"],
-        );
+        let wanted =
+            WebhookCreate::new("https://example.pl", ["CUSTOMER_UPDATED", "CUSTOMER_CREATED"]);
         assert!(existing.matches(&wanted));
         let other = WebhookCreate::new("https://example.pl", ["CUSTOMER_UPDATED"]);
         assert!(!existing.matches(&other));

@@ -22,10 +22,7 @@ fn client(base_url: &str) -> Client {
 
 async fn list_error(reply: Reply) -> Error {
     let server = CaptureServer::start(vec![reply]).await;
-    let error = client(&server.base_url())
-        .list_webhooks()
-        .await
-        .unwrap_err();
+    let error = client(&server.base_url()).list_webhooks().await.unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains(PASSWORD), "secret in {shown}");
     error
@@ -51,10 +48,7 @@ async fn thulium_validation_errors_on_create() {
     )])
     .await;
     let body = WebhookCreate::new("https://example.pl", ["FOO"]);
-    let error = client(&server.base_url())
-        .create_webhook(&body)
-        .await
-        .unwrap_err();
+    let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 400 Bad Request from Thulium: Unknown action: FOO. (code 1001); Bad URL. (code 1002) [request_id 5367845040200]");
 }
 
@@ -120,15 +114,8 @@ async fn redirects_are_not_followed() {
     ])
     .await;
     let body = WebhookCreate::new("https://example.pl", [Action::CustomerCreated]);
-    let error = client(&server.base_url())
-        .create_webhook(&body)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        server.requests().len(),
-        1,
-        "the POST was not repeated anywhere"
-    );
+    let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "the POST was not repeated anywhere");
     insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 302 Found, not a Thulium error body: redirected to https://elsewhere.example/api/webhooks; use that base URL");
 }
 
@@ -150,10 +137,7 @@ async fn refused_connection_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let error = client(&format!("http://{addr}/api"))
-        .list_webhooks()
-        .await
-        .unwrap_err();
+    let error = client(&format!("http://{addr}/api")).list_webhooks().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(error.to_string().contains("cannot connect"), "{error}");
     assert!(!error.to_string().contains(PASSWORD));
@@ -170,41 +154,14 @@ fn client_debug_shows_no_password() {
 #[test]
 fn configuration_errors_name_the_field() {
     let missing = Client::builder().credentials("u", "p").build().unwrap_err();
-    assert!(
-        matches!(
-            missing,
-            Error::Config {
-                field: "base_url",
-                ..
-            }
-        ),
-        "{missing}"
-    );
+    assert!(matches!(missing, Error::Config { field: "base_url", .. }), "{missing}");
     let no_user = Client::builder().system("acme").build().unwrap_err();
-    assert!(
-        matches!(
-            no_user,
-            Error::Config {
-                field: "api_user",
-                ..
-            }
-        ),
-        "{no_user}"
-    );
+    assert!(matches!(no_user, Error::Config { field: "api_user", .. }), "{no_user}");
     let zero = Client::builder()
         .system("acme")
         .credentials("u", "p")
         .timeout(Duration::ZERO)
         .build()
         .unwrap_err();
-    assert!(
-        matches!(
-            zero,
-            Error::Config {
-                field: "timeout",
-                ..
-            }
-        ),
-        "{zero}"
-    );
+    assert!(matches!(zero, Error::Config { field: "timeout", .. }), "{zero}");
 }

@@ -24,18 +24,13 @@ fn checked(server: &CaptureServer) -> Value {
     assert_eq!(requests.len(), 1, "exactly one request is sent");
     let mut captured = requests[0].to_json();
     let headers = captured["headers"].as_object_mut().unwrap();
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode("api_user:api_pass")
-    );
+    let expected =
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("api_user:api_pass"));
     assert_eq!(headers["authorization"], expected.as_str());
     headers.insert("authorization".into(), "[basic api_user:api_pass]".into());
     assert_eq!(headers["user-agent"], USER_AGENT);
     headers.insert("user-agent".into(), "thulium-webhooks/[version]".into());
-    assert!(
-        !headers.contains_key("api-version"),
-        "progenitor's api-version header is removed"
-    );
+    assert!(!headers.contains_key("api-version"), "progenitor's api-version header is removed");
     captured
 }
 
@@ -70,15 +65,9 @@ async fn create_webhook_request_with_basic_auth_and_unknown_action() {
 #[tokio::test]
 async fn base_url_is_normalised_to_one_api_prefix() {
     let server = CaptureServer::start(vec![Reply::json(200, "[]")]).await;
-    let messy = format!(
-        "{}//",
-        server.base_url().trim_end_matches("/api").to_owned() + "//api"
-    );
-    let client = Client::builder()
-        .base_url(&messy)
-        .credentials("api_user", "api_pass")
-        .build()
-        .unwrap();
+    let messy = format!("{}//", server.base_url().trim_end_matches("/api").to_owned() + "//api");
+    let client =
+        Client::builder().base_url(&messy).credentials("api_user", "api_pass").build().unwrap();
     client.list_webhooks().await.unwrap();
     assert_eq!(server.requests()[0].path, "/api/webhooks");
 }
@@ -88,22 +77,10 @@ async fn invalid_create_bodies_are_not_sent() {
     let server = CaptureServer::start(vec![Reply::json(200, CREATED)]).await;
     let client = client(&server);
     let cases = [
-        (
-            "actions",
-            WebhookCreate::new("https://example.pl", Vec::<Action>::new()),
-        ),
-        (
-            "subscription_url",
-            WebhookCreate::new("/relative", [Action::CustomerCreated]),
-        ),
-        (
-            "subscription_url",
-            WebhookCreate::new("mailto:x@example.pl", [Action::CustomerCreated]),
-        ),
-        (
-            "subscription_url",
-            WebhookCreate::new("", [Action::CustomerCreated]),
-        ),
+        ("actions", WebhookCreate::new("https://example.pl", Vec::<Action>::new())),
+        ("subscription_url", WebhookCreate::new("/relative", [Action::CustomerCreated])),
+        ("subscription_url", WebhookCreate::new("mailto:x@example.pl", [Action::CustomerCreated])),
+        ("subscription_url", WebhookCreate::new("", [Action::CustomerCreated])),
     ];
     for (field, body) in cases {
         match client.create_webhook(&body).await {

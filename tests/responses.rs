@@ -51,10 +51,7 @@ async fn created_with_201_is_success_too() {
     let body = r#"{"id":6,"actions":["CUSTOMER_CREATED"],"subscription_url":"https://example.pl"}"#;
     let server = CaptureServer::start(vec![Reply::json(201, body)]).await;
     let created = client(&server)
-        .create_webhook(&WebhookCreate::new(
-            "https://example.pl",
-            [Action::CustomerCreated],
-        ))
+        .create_webhook(&WebhookCreate::new("https://example.pl", [Action::CustomerCreated]))
         .await
         .unwrap();
     assert_eq!(created.id, 6);
@@ -77,10 +74,7 @@ async fn unknown_actions_extra_fields_and_every_form_of_unset_credentials() {
     assert_eq!(webhooks[3].auth_user(), Some("thulium"));
     assert!(webhooks[3].has_password());
     let debug = format!("{webhooks:#?}");
-    assert!(
-        !debug.contains("s3cr3t-echoed"),
-        "Debug shows a webhook password: {debug}"
-    );
+    assert!(!debug.contains("s3cr3t-echoed"), "Debug shows a webhook password: {debug}");
     insta::assert_debug_snapshot!(webhooks);
 }
 

@@ -83,29 +83,10 @@ async fn authentication_is_required() {
     let (status, _) = send(&simulator, "GET", Some(("", "x")), None).await;
     assert_eq!(status, 401, "an empty user is refused");
 
-    let strict = Simulator::builder()
-        .credentials("api_user", "right")
-        .start()
-        .await
-        .unwrap();
-    assert_eq!(
-        send(&strict, "GET", Some(("api_user", "wrong")), None)
-            .await
-            .0,
-        401
-    );
-    assert_eq!(
-        send(&strict, "GET", Some(("api_user", "right")), None)
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        send(&strict, "POST", Some(("other", "right")), Some(b"{}"))
-            .await
-            .0,
-        401
-    );
+    let strict = Simulator::builder().credentials("api_user", "right").start().await.unwrap();
+    assert_eq!(send(&strict, "GET", Some(("api_user", "wrong")), None).await.0, 401);
+    assert_eq!(send(&strict, "GET", Some(("api_user", "right")), None).await.0, 200);
+    assert_eq!(send(&strict, "POST", Some(("other", "right")), Some(b"{}")).await.0, 401);
 }
 
 #[tokio::test]
@@ -153,12 +134,7 @@ async fn oversized_bodies_are_refused_with_the_error_body() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 413);
     let body: Value = response.json().await.unwrap();
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("larger than")
-    );
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("larger than"));
 }
 
 #[tokio::test]
@@ -166,46 +142,24 @@ async fn unknown_paths_and_methods_get_the_error_body() {
     let simulator = Simulator::start().await.unwrap();
     let (status, body) = send(&simulator, "DELETE", AUTH, None).await;
     assert_eq!(status, 405);
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("DELETE")
-    );
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("DELETE"));
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let response = http
-        .get(format!("{}/webhooks/1", simulator.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = http.get(format!("{}/webhooks/1", simulator.base_url())).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 404);
 }
 
 #[tokio::test]
 async fn the_sdk_round_trips_through_the_simulator() {
-    let simulator = Simulator::builder()
-        .credentials("api_user", "hunter2")
-        .start()
-        .await
-        .unwrap();
+    let simulator = Simulator::builder().credentials("api_user", "hunter2").start().await.unwrap();
     let client = simulator.client().unwrap();
-    let body = WebhookCreate::new(
-        "https://example.pl/hook",
-        ["CALL_ENDED", "CUSTOMER_CREATED"],
-    )
-    .with_basic_auth("thulium", "hook-pass");
+    let body = WebhookCreate::new("https://example.pl/hook", ["CALL_ENDED", "CUSTOMER_CREATED"])
+        .with_basic_auth("thulium", "hook-pass");
     let created = client.create_webhook(&body).await.unwrap();
     assert_eq!(
         created.actions,
-        vec![
-            Action::Unknown("CALL_ENDED".into()),
-            Action::CustomerCreated
-        ]
+        vec![Action::Unknown("CALL_ENDED".into()), Action::CustomerCreated]
     );
-    assert_eq!(
-        created.http_auth_password.as_ref().map(|p| p.expose()),
-        Some("hook-pass")
-    );
+    assert_eq!(created.http_auth_password.as_ref().map(|p| p.expose()), Some("hook-pass"));
     let ensured = client.ensure_webhook(&body).await.unwrap();
     assert!(!ensured.created());
     assert_eq!(client.list_webhooks().await.unwrap(), vec![created]);

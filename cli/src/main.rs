@@ -198,10 +198,7 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
                 connection.timeout
             ))
         })?;
-    Ok(builder
-        .credentials(user.clone(), password)
-        .timeout(timeout)
-        .build()?)
+    Ok(builder.credentials(user.clone(), password).timeout(timeout).build()?)
 }
 
 /// Reads a password from the environment variable `name`; its value is never printed.
@@ -211,9 +208,9 @@ fn read_secret(name: &str) -> Result<Secret, Failure> {
         Err(std::env::VarError::NotPresent) => Err(Failure::Usage(format!(
             "the environment variable {name} (the password) is not set"
         ))),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::Usage(format!(
-            "the environment variable {name} is not valid UTF-8"
-        ))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Failure::Usage(format!("the environment variable {name} is not valid UTF-8")))
+        }
     }
 }
 
@@ -267,11 +264,9 @@ async fn demo(json: bool) -> Result<(), Failure> {
     ));
 
     let before = client.list_webhooks().await?;
-    steps.step(
-        "list subscriptions (GET /webhooks)",
-        output::webhooks_value(&before),
-        || output::webhooks_text(&before),
-    );
+    steps.step("list subscriptions (GET /webhooks)", output::webhooks_value(&before), || {
+        output::webhooks_text(&before)
+    });
 
     // The example of Thulium's documentation, sent as documented.
     let seed = WebhookCreate::new("https://example.pl", [Action::ChatConversationCreated]);
@@ -283,11 +278,9 @@ async fn demo(json: bool) -> Result<(), Failure> {
     );
 
     let after = client.list_webhooks().await?;
-    steps.step(
-        "list subscriptions again",
-        output::webhooks_value(&after),
-        || output::webhooks_text(&after),
-    );
+    steps.step("list subscriptions again", output::webhooks_value(&after), || {
+        output::webhooks_text(&after)
+    });
 
     let ensured = client.ensure_webhook(&seed).await?;
     steps.step(

@@ -23,14 +23,7 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let rows: Vec<[String; 4]> = webhooks
         .iter()
-        .map(|w| {
-            [
-                w.id.to_string(),
-                action_list(&w.actions),
-                w.subscription_url.clone(),
-                auth(w),
-            ]
-        })
+        .map(|w| [w.id.to_string(), action_list(&w.actions), w.subscription_url.clone(), auth(w)])
         .collect();
     let header = ["ID", "ACTIONS", "SUBSCRIPTION URL", "NOTIFICATION AUTH"].map(str::to_owned);
     let mut widths = header.clone().map(|h| h.chars().count());
@@ -41,11 +34,8 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
-            .collect();
+        let cells: Vec<String> =
+            row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -73,11 +63,7 @@ pub fn ensured(ensured: &Ensured, json: bool) {
 }
 
 pub fn ensured_value(ensured: &Ensured) -> Value {
-    let outcome = if ensured.created() {
-        "created"
-    } else {
-        "existing"
-    };
+    let outcome = if ensured.created() { "created" } else { "existing" };
     json!({ "outcome": outcome, "webhook": ensured.webhook().to_redacted_json() })
 }
 
@@ -97,17 +83,9 @@ pub fn known_actions(json: bool) {
         print_json(&Value::Array(list));
         return;
     }
-    let width = Action::KNOWN
-        .iter()
-        .map(|a| a.as_str().len())
-        .max()
-        .unwrap_or(0);
+    let width = Action::KNOWN.iter().map(|a| a.as_str().len()).max().unwrap_or(0);
     for action in Action::KNOWN {
-        println!(
-            "{:width$}  {}",
-            action.as_str(),
-            action.description().unwrap_or_default()
-        );
+        println!("{:width$}  {}", action.as_str(), action.description().unwrap_or_default());
     }
     println!("\nThulium has more actions than are public; any other name is sent as given.");
 }
@@ -137,10 +115,7 @@ pub struct Steps {
 
 impl Steps {
     pub fn new(json: bool) -> Self {
-        Steps {
-            json,
-            done: Vec::new(),
-        }
+        Steps { json, done: Vec::new() }
     }
 
     pub fn say(&self, line: &str) {
@@ -197,8 +172,5 @@ fn auth(webhook: &Webhook) -> String {
 }
 
 fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("JSON values always serialize")
-    );
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialize"));
 }

@@ -22,23 +22,10 @@ async fn cli(args: &[&str], env: &[(&str, &str)], base_url: &str) -> Run {
     for (name, value) in env {
         command.env(name, value);
     }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
-    let clean = |bytes: Vec<u8>| {
-        String::from_utf8(bytes)
-            .unwrap()
-            .replace(base_url, "[base_url]")
-    };
-    let run = Run {
-        code: status.code().unwrap(),
-        stdout: clean(stdout),
-        stderr: clean(stderr),
-    };
+    let Output { status, stdout, stderr } =
+        tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let clean = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap().replace(base_url, "[base_url]");
+    let run = Run { code: status.code().unwrap(), stdout: clean(stdout), stderr: clean(stderr) };
     for secret in [API_PASSWORD, HOOK_PASSWORD] {
         assert!(
             !run.stdout.contains(secret) && !run.stderr.contains(secret),
@@ -60,19 +47,13 @@ fn connection(base_url: &str) -> Vec<(&'static str, String)> {
 }
 
 fn snapshot(run: &Run) -> String {
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        run.code, run.stdout, run.stderr
-    )
+    format!("exit: {}\n--- stdout\n{}--- stderr\n{}", run.code, run.stdout, run.stderr)
 }
 
 #[tokio::test]
 async fn subscription_commands_against_the_simulator() {
-    let simulator = Simulator::builder()
-        .credentials("api_user", API_PASSWORD)
-        .start()
-        .await
-        .unwrap();
+    let simulator =
+        Simulator::builder().credentials("api_user", API_PASSWORD).start().await.unwrap();
     let base = simulator.base_url();
     let owned = connection(&base);
     let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -80,13 +61,7 @@ async fn subscription_commands_against_the_simulator() {
     let mut transcript = Vec::new();
     let steps: &[&[&str]] = &[
         &["list"],
-        &[
-            "create",
-            "--action",
-            "CHAT_CONVERSATION_CREATED",
-            "--url",
-            "https://example.pl",
-        ],
+        &["create", "--action", "CHAT_CONVERSATION_CREATED", "--url", "https://example.pl"],
         &[
             "create",
             "--action",
@@ -101,38 +76,15 @@ async fn subscription_commands_against_the_simulator() {
             "HOOK_PASSWORD",
         ],
         &["list"],
-        &[
-            "ensure",
-            "--action",
-            "CHAT_CONVERSATION_CREATED",
-            "--url",
-            "https://example.pl/",
-        ],
-        &[
-            "ensure",
-            "--action",
-            "TICKET_CREATED",
-            "--url",
-            "https://example.pl",
-        ],
+        &["ensure", "--action", "CHAT_CONVERSATION_CREATED", "--url", "https://example.pl/"],
+        &["ensure", "--action", "TICKET_CREATED", "--url", "https://example.pl"],
         &["--json", "list"],
-        &[
-            "--json",
-            "ensure",
-            "--action",
-            "TICKET_CREATED",
-            "--url",
-            "https://example.pl",
-        ],
+        &["--json", "ensure", "--action", "TICKET_CREATED", "--url", "https://example.pl"],
     ];
     for args in steps {
         let run = cli(args, &env, &base).await;
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
-        transcript.push(format!(
-            "$ thulium-webhooks {}\n{}",
-            args.join(" "),
-            snapshot(&run)
-        ));
+        transcript.push(format!("$ thulium-webhooks {}\n{}", args.join(" "), snapshot(&run)));
     }
     assert_eq!(simulator.webhooks().len(), 3, "ensure created exactly one");
     let stored = &simulator.webhooks()[1];
@@ -146,11 +98,8 @@ async fn subscription_commands_against_the_simulator() {
 
 #[tokio::test]
 async fn failures_exit_non_zero_with_one_clear_line() {
-    let simulator = Simulator::builder()
-        .credentials("api_user", "other-password")
-        .start()
-        .await
-        .unwrap();
+    let simulator =
+        Simulator::builder().credentials("api_user", "other-password").start().await.unwrap();
     let base = simulator.base_url();
     let owned = connection(&base);
     let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -164,36 +113,17 @@ async fn failures_exit_non_zero_with_one_clear_line() {
         refused.stderr
     );
 
-    let bad_url = cli(
-        &[
-            "create",
-            "--action",
-            "CUSTOMER_CREATED",
-            "--url",
-            "/relative",
-        ],
-        &env,
-        &base,
-    )
-    .await;
+    let bad_url =
+        cli(&["create", "--action", "CUSTOMER_CREATED", "--url", "/relative"], &env, &base).await;
     assert_eq!(bad_url.code, 2);
     insta::assert_snapshot!("bad_subscription_url", snapshot(&bad_url));
 
-    let no_system = cli(
-        &["list"],
-        &[("THULIUM_API_USER", "u"), ("THULIUM_API_PASSWORD", "p")],
-        &base,
-    )
-    .await;
+    let no_system =
+        cli(&["list"], &[("THULIUM_API_USER", "u"), ("THULIUM_API_PASSWORD", "p")], &base).await;
     assert_eq!(no_system.code, 2);
     insta::assert_snapshot!("no_system", snapshot(&no_system));
 
-    let no_password = cli(
-        &["--base-url", &base, "--api-user", "u", "list"],
-        &[],
-        &base,
-    )
-    .await;
+    let no_password = cli(&["--base-url", &base, "--api-user", "u", "list"], &[], &base).await;
     assert_eq!(no_password.code, 2);
     insta::assert_snapshot!("no_password", snapshot(&no_password));
 
@@ -203,9 +133,7 @@ async fn failures_exit_non_zero_with_one_clear_line() {
     let unreachable = cli(&["--base-url", &closed, "list"], &env[1..], &base).await;
     assert_eq!(unreachable.code, 1);
     assert!(
-        unreachable
-            .stderr
-            .starts_with("error: listWebhooks: cannot connect"),
+        unreachable.stderr.starts_with("error: listWebhooks: cannot connect"),
         "{}",
         unreachable.stderr
     );
@@ -222,13 +150,7 @@ async fn actions_and_demo() {
     let port_free = demo
         .stdout
         .split_whitespace()
-        .map(|w| {
-            if w.starts_with("http://127.0.0.1:") {
-                "http://127.0.0.1:[port]/api"
-            } else {
-                w
-            }
-        })
+        .map(|w| if w.starts_with("http://127.0.0.1:") { "http://127.0.0.1:[port]/api" } else { w })
         .collect::<Vec<_>>()
         .join(" ");
     assert!(

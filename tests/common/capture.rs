@@ -19,11 +19,7 @@ use tokio::{
 #[derive(Clone, Debug)]
 pub enum Reply {
     /// A complete response.
-    Full {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
+    Full { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
     /// Headers promising a body that never comes.
     StallBody { status: u16 },
     /// Nothing at all.
@@ -39,11 +35,7 @@ impl Reply {
         let headers = content_type
             .map(|t| vec![("Content-Type".to_owned(), t.to_owned())])
             .unwrap_or_default();
-        Reply::Full {
-            status,
-            headers,
-            body: body.to_vec(),
-        }
+        Reply::Full { status, headers, body: body.to_vec() }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -105,11 +97,7 @@ impl CaptureServer {
                 tokio::spawn(async move { serve(stream, reply, seen).await });
             }
         });
-        CaptureServer {
-            addr,
-            requests,
-            task,
-        }
+        CaptureServer { addr, requests, task }
     }
 
     pub fn base_url(&self) -> String {
@@ -133,11 +121,7 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<Captured
     };
     seen.lock().unwrap().push(request);
     match reply {
-        Reply::Full {
-            status,
-            headers,
-            body,
-        } => {
+        Reply::Full { status, headers, body } => {
             let mut head = format!(
                 "HTTP/1.1 {status} Canned\r\nContent-Length: {}\r\nConnection: close\r\n",
                 body.len()
@@ -183,10 +167,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Captured> {
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut body = buffer[head_end + 4..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -199,11 +180,5 @@ async fn read_request(stream: &mut TcpStream) -> Option<Captured> {
         Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
         None => (target, None),
     };
-    Some(Captured {
-        method,
-        path,
-        query,
-        headers,
-        body,
-    })
+    Some(Captured { method, path, query, headers, body })
 }

@@ -50,10 +50,7 @@ impl Spec {
                 }
             }
         };
-        response.content["application/json"]
-            .schema
-            .as_ref()
-            .expect("a JSON schema")
+        response.content["application/json"].schema.as_ref().expect("a JSON schema")
     }
 
     pub fn schema(&self, name: &str) -> &Schema {
@@ -96,20 +93,13 @@ impl Spec {
             return;
         }
         let SchemaKind::Type(kind) = &schema.schema_kind else {
-            problems.push(format!(
-                "{at}: the validator does not handle {:?}",
-                schema.schema_kind
-            ));
+            problems.push(format!("{at}: the validator does not handle {:?}", schema.schema_kind));
             return;
         };
         match (kind, value) {
             (Type::String(string), Value::String(s)) => {
-                let allowed: Vec<&str> = string
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
+                let allowed: Vec<&str> =
+                    string.enumeration.iter().flatten().map(String::as_str).collect();
                 if !allowed.is_empty() && !allowed.contains(&s.as_str()) {
                     problems.push(format!("{at}: {s:?} is not one of the enum values"));
                 }
@@ -118,10 +108,8 @@ impl Spec {
             (Type::Number(_), Value::Number(_)) | (Type::Boolean(_), Value::Bool(_)) => {}
             (Type::Array(array), Value::Array(items)) => {
                 if let Some(min) = array.min_items.filter(|min| items.len() < *min) {
-                    problems.push(format!(
-                        "{at}: {} items, fewer than minItems {min}",
-                        items.len()
-                    ));
+                    problems
+                        .push(format!("{at}: {} items, fewer than minItems {min}", items.len()));
                 }
                 if let Some(item_schema) = &array.items {
                     let item_schema = self.resolve_boxed(item_schema);

@@ -1,11 +1,21 @@
-//! An in-memory Thulium webhooks API on 127.0.0.1, for demos, tests and offline
-//! development (feature `simulator`).
+//! An in-memory Thulium webhooks API on 127.0.0.1 that also delivers notifications, for
+//! demos, tests and offline development (feature `simulator`).
 //!
 //! It answers `GET/POST /api/webhooks` exactly as `openapi.yaml` describes (the test
 //! suite checks its answers against the spec's schemas): HTTP Basic auth is required,
 //! bad input is answered with Thulium's error body naming the field, ids increase from
 //! 1, and unset credentials are echoed as `""` like the real API. A password that was
 //! set is echoed back in clear text, the worst case the real API may show.
+//!
+//! Triggering an event ([`Simulator::trigger`], `POST /api/_simulator/trigger`, or
+//! `thulium-webhooks simulator trigger`) POSTs it form-encoded, like production, to every
+//! subscription whose actions include it, with the subscription's Basic auth, and records
+//! each [`Delivery`]. The fields default to the spec's example of the action; any field
+//! can be overridden. Deliveries go straight to the subscription URL (proxy variables
+//! are ignored) and wait at most [`DEFAULT_DELIVERY_TIMEOUT`] unless configured.
+//!
+//! The `/api/_simulator/…` control endpoints are the simulator's own, not Thulium's, and
+//! are not in `openapi.yaml`. They take the same Basic auth as the API.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +34,7 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
@@ -35,14 +45,17 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use base64::Engine as _;
 use serde_json::Value;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::{
-    Action, ApiError, ApiErrorItem, Client, Error, Secret, Webhook,
-    subscription::check_subscription_url,
+    Action, ApiError, ApiErrorItem, Client, Error, Secret, Webhook, basic_auth,
+    notification::Fields, subscription::check_subscription_url,
 };
+
+mod delivery;
+
+pub use delivery::{DEFAULT_DELIVERY_TIMEOUT, Delivery};
 
 /// The API user the simulator's own [`Simulator::client`] uses when no credentials were
 /// configured (the name in Thulium's documentation samples).
@@ -64,6 +77,7 @@ enum Auth {
 pub struct SimulatorBuilder {
     auth: Auth,
     addr: SocketAddr,
+    delivery_timeout: Duration,
 }
 
 impl Default for SimulatorBuilder {
@@ -71,6 +85,7 @@ impl Default for SimulatorBuilder {
         SimulatorBuilder {
             auth: Auth::AnyUser,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            delivery_timeout: DEFAULT_DELIVERY_TIMEOUT,
         }
     }
 }
@@ -79,10 +94,7 @@ impl SimulatorBuilder {
     /// Accept only this API user and password (by default any Basic credentials with a
     /// non-empty user are accepted, and requests without them get 401).
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.auth = Auth::Exact {
-            user: user.into(),
-            password: password.into(),
-        };
+        self.auth = Auth::Exact { user: user.into(), password: password.into() };
         self
     }
 
@@ -92,11 +104,25 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a delivery waits for the subscription URL's answer
+    /// ([`DEFAULT_DELIVERY_TIMEOUT`] unless set).
+    pub fn delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout;
+        self
+    }
+
     /// Binds the port and starts serving in the background of the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Simulator> {
+        let http = reqwest::Client::builder()
+            .timeout(self.delivery_timeout)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(crate::config::USER_AGENT)
+            .build()
+            .map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(SimState::new(self.auth));
+        let state = Arc::new(SimState::new(self.auth, http));
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -106,12 +132,7 @@ impl SimulatorBuilder {
                 })
                 .await;
         });
-        Ok(Simulator {
-            addr,
-            state,
-            stop: Some(stop),
-            task,
-        })
+        Ok(Simulator { addr, state, stop: Some(stop), task })
     }
 }
 
@@ -125,9 +146,7 @@ pub struct Simulator {
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator")
-            .field("base_url", &self.base_url())
-            .finish_non_exhaustive()
+        f.debug_struct("Simulator").field("base_url", &self.base_url()).finish_non_exhaustive()
     }
 }
 
@@ -158,19 +177,32 @@ impl Simulator {
             Auth::AnyUser => (DEFAULT_API_USER.to_owned(), Secret::new("api_pass")),
             Auth::Exact { user, password } => (user.clone(), password.clone()),
         };
-        Client::builder()
-            .base_url(&self.base_url())
-            .credentials(user, password)
-            .build()
+        Client::builder().base_url(&self.base_url()).credentials(user, password).build()
     }
 
     /// The subscriptions it holds, in creation order.
     pub fn webhooks(&self) -> Vec<Webhook> {
-        self.state
-            .webhooks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Delivers `action` to every subscription that includes it and returns the outcomes
+    /// (none when no subscription includes it). The fields are the spec's example of the
+    /// action with `overrides` applied.
+    pub async fn trigger<K, V>(
+        &self,
+        action: impl Into<Action>,
+        overrides: impl IntoIterator<Item = (K, V)>,
+    ) -> Vec<Delivery>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.state.trigger(&action.into(), Fields::new(overrides)).await
+    }
+
+    /// Every delivery so far, in order.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.deliveries.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Stops serving and waits until the server task has ended.
@@ -191,23 +223,43 @@ impl Drop for Simulator {
 struct SimState {
     auth: Auth,
     webhooks: Mutex<Vec<Webhook>>,
+    deliveries: Mutex<Vec<Delivery>>,
     next_id: AtomicU64,
+    next_delivery: AtomicU64,
     requests: AtomicU64,
     started: u64,
+    http: reqwest::Client,
 }
 
 impl SimState {
-    fn new(auth: Auth) -> Self {
-        let started = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+    fn new(auth: Auth, http: reqwest::Client) -> Self {
+        let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         SimState {
             auth,
             webhooks: Mutex::default(),
+            deliveries: Mutex::default(),
             next_id: AtomicU64::new(1),
+            next_delivery: AtomicU64::new(1),
             requests: AtomicU64::new(0),
             started,
+            http,
         }
+    }
+
+    async fn trigger(&self, action: &Action, overrides: Fields) -> Vec<Delivery> {
+        let body = delivery::event_fields(action, overrides).to_form();
+        let targets: Vec<Webhook> = self
+            .webhooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|w| w.actions.contains(action))
+            .cloned()
+            .collect();
+        let first_id = self.next_delivery.fetch_add(targets.len() as u64, Ordering::Relaxed);
+        let outcomes = delivery::deliver_all(&self.http, targets, action, body, first_id).await;
+        self.deliveries.lock().unwrap_or_else(|p| p.into_inner()).extend(outcomes.iter().cloned());
+        outcomes
     }
 
     /// A 13-hex-digit id shaped like Thulium's (`53678450401cf`).
@@ -221,10 +273,7 @@ impl SimState {
             request_id: Some(self.request_id()),
             errors: messages
                 .into_iter()
-                .map(|message| ApiErrorItem {
-                    message,
-                    code: Some(status.as_u16().into()),
-                })
+                .map(|message| ApiErrorItem { message, code: Some(status.as_u16().into()) })
                 .collect(),
         };
         (status, Json(body)).into_response()
@@ -232,26 +281,12 @@ impl SimState {
 
     /// `None` when the request carries acceptable Basic credentials, else the 401.
     fn refuse_unauthenticated(&self, headers: &HeaderMap) -> Option<Response> {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Basic ")
-                    .or_else(|| v.strip_prefix("basic "))
-            })
-            .and_then(|token| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(token.trim())
-                    .ok()
-            })
-            .and_then(|bytes| String::from_utf8(bytes).ok());
-        let accepted = match (&self.auth, given.as_deref().and_then(|g| g.split_once(':'))) {
-            (_, None) => false,
-            (Auth::AnyUser, Some((user, _))) => !user.is_empty(),
-            (Auth::Exact { user, password }, Some((u, p))) => {
-                constant_time_eq(u.as_bytes(), user.as_bytes())
-                    & constant_time_eq(p.as_bytes(), password.expose().as_bytes())
+        let given = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
+        let accepted = match &self.auth {
+            Auth::AnyUser => {
+                given.and_then(basic_auth::decode).is_some_and(|(user, _)| !user.is_empty())
             }
+            Auth::Exact { user, password } => basic_auth::verify(given, user, password.expose()),
         };
         if accepted {
             return None;
@@ -268,19 +303,11 @@ impl SimState {
     }
 }
 
-/// Compares without stopping at the first difference, so timing does not reveal how much
-/// of a password was right.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut difference = a.len() ^ b.len();
-    for (i, x) in a.iter().enumerate() {
-        difference |= usize::from(x ^ b.get(i).copied().unwrap_or(!x));
-    }
-    difference == 0
-}
-
 fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/api/webhooks", get(list_webhooks).post(create_webhook))
+        .route("/api/_simulator/trigger", axum::routing::post(trigger_event))
+        .route("/api/_simulator/deliveries", get(list_deliveries))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .with_state(state)
@@ -290,14 +317,7 @@ async fn list_webhooks(State(state): State<Arc<SimState>>, headers: HeaderMap) -
     if let Some(refusal) = state.refuse_unauthenticated(&headers) {
         return refusal;
     }
-    Json(
-        state
-            .webhooks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone(),
-    )
-    .into_response()
+    Json(state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).clone()).into_response()
 }
 
 async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) -> Response {
@@ -309,9 +329,7 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
         Err(status) => {
             return state.error(
                 status,
-                vec![format!(
-                    "The request body is larger than {MAX_BODY_BYTES} bytes."
-                )],
+                vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
             );
         }
     };
@@ -336,11 +354,7 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
                 http_auth_user: Some(user),
                 http_auth_password: Some(Secret::new(password)),
             };
-            state
-                .webhooks
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(webhook.clone());
+            state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).push(webhook.clone());
             Json(webhook).into_response()
         }
         Err(messages) => state.error(StatusCode::BAD_REQUEST, messages),
@@ -348,9 +362,7 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
 }
 
 async fn read_body(body: Body) -> Result<axum::body::Bytes, StatusCode> {
-    to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)
+    to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)
 }
 
 type CreateFields = (Vec<Action>, String, String, String);
@@ -413,19 +425,112 @@ fn parse_create(value: &Value) -> Result<CreateFields, Vec<String>> {
     };
     let user = optional_string("http_auth_user");
     let password = optional_string("http_auth_password");
-    if errors.is_empty() {
-        Ok((actions, subscription_url, user, password))
-    } else {
-        Err(errors)
+    if errors.is_empty() { Ok((actions, subscription_url, user, password)) } else { Err(errors) }
+}
+
+/// Triggers `action` on a simulator running in another process (the one `client` points
+/// at) through its control endpoint, like [`Simulator::trigger`].
+pub async fn trigger_remote(
+    client: &Client,
+    action: &Action,
+    overrides: &Fields,
+) -> Result<Vec<Delivery>, Error> {
+    let fields: serde_json::Map<String, Value> =
+        overrides.iter().map(|(k, v)| (k.to_owned(), Value::String(v.to_owned()))).collect();
+    let request = serde_json::json!({ "action": action.as_str(), "fields": fields });
+    #[derive(serde::Deserialize)]
+    struct Triggered {
+        deliveries: Vec<Delivery>,
     }
+    let triggered: Triggered = client
+        .send_outside_spec(
+            "simulatorTrigger",
+            reqwest::Method::POST,
+            "_simulator/trigger",
+            Some(&request),
+        )
+        .await?;
+    Ok(triggered.deliveries)
+}
+
+/// Every delivery of a simulator running in another process, like
+/// [`Simulator::deliveries`].
+pub async fn deliveries_remote(client: &Client) -> Result<Vec<Delivery>, Error> {
+    client
+        .send_outside_spec(
+            "simulatorDeliveries",
+            reqwest::Method::GET,
+            "_simulator/deliveries",
+            None,
+        )
+        .await
+}
+
+/// `POST /api/_simulator/trigger` with `{"action": "...", "fields": {"name": "value"}}`.
+async fn trigger_event(State(state): State<Arc<SimState>>, request: Request) -> Response {
+    if let Some(refusal) = state.refuse_unauthenticated(request.headers()) {
+        return refusal;
+    }
+    let body = match read_body(request.into_body()).await {
+        Ok(body) => body,
+        Err(status) => {
+            return state.error(
+                status,
+                vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
+            );
+        }
+    };
+    let request: Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(e) => {
+            return state.error(
+                StatusCode::BAD_REQUEST,
+                vec![format!("The request body is not valid JSON: {e}.")],
+            );
+        }
+    };
+    let action = match request.get("action").and_then(Value::as_str) {
+        Some(action) if !action.trim().is_empty() => Action::from_name(action),
+        _ => {
+            return state
+                .error(StatusCode::BAD_REQUEST, vec!["The action field is required.".into()]);
+        }
+    };
+    let mut overrides = Vec::new();
+    match request.get("fields") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(fields)) => {
+            for (name, value) in fields {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Null => "null".to_owned(),
+                    other => other.to_string(),
+                };
+                overrides.push((name.clone(), text));
+            }
+        }
+        Some(_) => {
+            return state.error(
+                StatusCode::BAD_REQUEST,
+                vec!["The fields field must be an object of field values.".into()],
+            );
+        }
+    }
+    let deliveries = state.trigger(&action, Fields::new(overrides)).await;
+    Json(serde_json::json!({ "deliveries": deliveries })).into_response()
+}
+
+/// `GET /api/_simulator/deliveries`.
+async fn list_deliveries(State(state): State<Arc<SimState>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = state.refuse_unauthenticated(&headers) {
+        return refusal;
+    }
+    Json(state.deliveries.lock().unwrap_or_else(|p| p.into_inner()).clone()).into_response()
 }
 
 async fn not_found(State(state): State<Arc<SimState>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    state.error(
-        StatusCode::NOT_FOUND,
-        vec![format!("No such endpoint: {path}.")],
-    )
+    state.error(StatusCode::NOT_FOUND, vec![format!("No such endpoint: {path}.")])
 }
 
 async fn method_not_allowed(State(state): State<Arc<SimState>>, request: Request) -> Response {
@@ -440,15 +545,6 @@ async fn method_not_allowed(State(state): State<Arc<SimState>>, request: Request
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constant_time_comparison() {
-        assert!(constant_time_eq(b"secret", b"secret"));
-        assert!(!constant_time_eq(b"secret", b"secreT"));
-        assert!(!constant_time_eq(b"secret", b"secret2"));
-        assert!(!constant_time_eq(b"", b"x"));
-        assert!(constant_time_eq(b"", b""));
-    }
 
     #[test]
     fn create_bodies_name_every_wrong_field() {
