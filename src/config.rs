@@ -186,6 +186,17 @@ impl fmt::Debug for BaseUrl {
     }
 }
 
+/// `true` when `url` points at 127.0.0.0/8, `[::1]` or `localhost`.
+pub(crate) fn is_loopback_url(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else { return false };
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// Hides `user:password@` in a URL that is about to be quoted in an error message.
 fn redact_userinfo(input: &str) -> String {
     let Some(scheme_end) = input.find("://").map(|i| i + 3) else {

@@ -9,13 +9,17 @@ use clap::{Args, Parser, Subcommand};
 use thulium_webhooks::{
     Action, Client, Error, Secret, WebhookCreate,
     config::{ENV_API_PASSWORD, ENV_API_USER, ENV_BASE_URL, ENV_SYSTEM},
-    simulator::Simulator,
+    notification::Fields,
+    receiver::{Listener, Receiver},
+    simulator::{self, Simulator},
 };
 
 const EXAMPLES: &str = "\
 Examples:
   thulium-webhooks demo
   thulium-webhooks simulator --port 8080
+  thulium-webhooks listen --port 8090 --auth-user thulium --auth-password-env HOOK_PASSWORD
+  thulium-webhooks simulator trigger CUSTOMER_UPDATED --field customer_id=682 --field company_id=null
   THULIUM_BASE_URL=http://127.0.0.1:8080/api THULIUM_API_USER=u THULIUM_API_PASSWORD=p thulium-webhooks list
   thulium-webhooks --system acme create --action CHAT_CONVERSATION_CREATED --url https://example.pl
   thulium-webhooks ensure --action CUSTOMER_CREATED --action CUSTOMER_UPDATED --url https://crm.example.com/hook \\
@@ -75,10 +79,33 @@ enum Command {
     Ensure(Subscription),
     /// List the known actions.
     Actions,
-    /// Run the simulator of Thulium's webhooks API on 127.0.0.1 until Ctrl-C.
+    /// Run the simulator of Thulium's webhooks API on 127.0.0.1 until Ctrl-C, or control
+    /// a running one (`trigger`, `deliveries`).
     Simulator(SimulatorArgs),
-    /// Start the simulator in-process and walk through list → create → list → ensure.
+    /// Receive notifications on 127.0.0.1 and print each one as it arrives.
+    Listen(ListenArgs),
+    /// Start the simulator in-process: list → create → list → ensure, then deliver a
+    /// notification to a local receiver.
     Demo,
+}
+
+#[derive(Args, Debug)]
+struct ListenArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+
+    /// Require this HTTP Basic user (the subscription's http_auth_user).
+    #[arg(long, value_name = "USER")]
+    auth_user: Option<String>,
+
+    /// Name of the environment variable with the password --auth-user must send.
+    #[arg(long, value_name = "VAR", requires = "auth_user")]
+    auth_password_env: Option<String>,
+
+    /// Stop after this many notifications (default: run until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -101,7 +128,39 @@ struct Subscription {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 struct SimulatorArgs {
+    #[command(subcommand)]
+    control: Option<SimulatorControl>,
+
+    #[command(flatten)]
+    run: SimulatorRun,
+}
+
+#[derive(Subcommand, Debug)]
+enum SimulatorControl {
+    /// Make a running simulator (at --base-url / THULIUM_BASE_URL) deliver an event to
+    /// every subscription that includes it.
+    Trigger {
+        /// The action, e.g. CHAT_CONVERSATION_CREATED (unknown names are sent as given).
+        action: String,
+        /// A field of the notification, overriding the documented example (repeatable).
+        #[arg(long = "field", value_name = "NAME=VALUE", value_parser = parse_field)]
+        fields: Vec<(String, String)>,
+    },
+    /// List what a running simulator has delivered.
+    Deliveries,
+}
+
+fn parse_field(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("{text:?} is not NAME=VALUE")),
+    }
+}
+
+#[derive(Args, Debug)]
+struct SimulatorRun {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -113,6 +172,11 @@ struct SimulatorArgs {
     /// Name of the environment variable with the password --require-user must send.
     #[arg(long, value_name = "VAR", requires = "require_user")]
     require_password_env: Option<String>,
+
+    /// Also deliver notifications to subscription URLs that are not on this machine
+    /// (by default only 127.0.0.0/8, [::1] and localhost get them).
+    #[arg(long)]
+    deliver_external: bool,
 }
 
 /// Why the command failed, and so its exit status.
@@ -166,7 +230,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             output::ensured(&ensured, json);
         }
         Command::Actions => output::known_actions(json),
-        Command::Simulator(args) => run_simulator(args, json).await?,
+        Command::Simulator(SimulatorArgs { control: None, run }) => {
+            run_simulator(run, json).await?
+        }
+        Command::Simulator(SimulatorArgs { control: Some(control), .. }) => {
+            let client = client(&cli.connection)?;
+            match control {
+                SimulatorControl::Trigger { action, fields } => {
+                    let action = Action::from_name(action.trim());
+                    let deliveries =
+                        simulator::trigger_remote(&client, &action, &Fields::new(fields)).await?;
+                    output::deliveries(&action, &deliveries, json);
+                }
+                SimulatorControl::Deliveries => {
+                    let deliveries = simulator::deliveries_remote(&client).await?;
+                    output::delivery_log(&deliveries, json);
+                }
+            }
+        }
+        Command::Listen(args) => listen(args, json).await?,
         Command::Demo => demo(json).await?,
     }
     Ok(())
@@ -230,8 +312,8 @@ impl Subscription {
     }
 }
 
-async fn run_simulator(args: SimulatorArgs, json: bool) -> Result<(), Failure> {
-    let mut builder = Simulator::builder().port(args.port);
+async fn run_simulator(args: SimulatorRun, json: bool) -> Result<(), Failure> {
+    let mut builder = Simulator::builder().port(args.port).external_delivery(args.deliver_external);
     if let Some(user) = &args.require_user {
         let password = match &args.require_password_env {
             Some(var) => read_secret(var)?,
@@ -251,7 +333,41 @@ async fn run_simulator(args: SimulatorArgs, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The main job on the embedded simulator: every step through the generated client.
+/// Prints each notification as it arrives until Ctrl-C (or `--count`).
+async fn listen(args: ListenArgs, json: bool) -> Result<(), Failure> {
+    let mut receiver = Receiver::new();
+    if let Some(user) = &args.auth_user {
+        let password = match &args.auth_password_env {
+            Some(var) => read_secret(var)?,
+            None => Secret::default(),
+        };
+        receiver = receiver.with_basic_auth(user.clone(), password);
+    }
+    let mut listener = Listener::start(receiver, args.port)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)))?;
+    output::listening(&listener.url(), args.auth_user.as_deref(), json);
+    let mut received = 0;
+    loop {
+        tokio::select! {
+            next = listener.next() => match next {
+                Some(Ok(notification)) => {
+                    output::notification(&notification, json);
+                    received += 1;
+                    if args.count.is_some_and(|count| received >= count) {
+                        return Ok(());
+                    }
+                }
+                Some(Err(rejection)) => output::rejection(&rejection, json),
+                None => return Err(Failure::Runtime("the receiver stopped".into())),
+            },
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+/// The main job on the embedded simulator: every step through the generated client,
+/// then a notification delivered to a local receiver.
 async fn demo(json: bool) -> Result<(), Failure> {
     let simulator = Simulator::start()
         .await
@@ -287,6 +403,40 @@ async fn demo(json: bool) -> Result<(), Failure> {
         "ensure the same subscription (nothing new is created)",
         output::ensured_value(&ensured),
         || output::ensured_text(&ensured),
+    );
+
+    // Notifications: a local receiver that requires Basic auth, subscribed on the simulator.
+    let hook_password = Secret::new("demo-notification-password");
+    let receiver = Receiver::new().with_basic_auth("thulium", hook_password.clone());
+    let mut listener = Listener::start(receiver, 0)
+        .await
+        .map_err(|e| Failure::Runtime(format!("cannot start the receiver: {e}")))?;
+    let subscription = WebhookCreate::new(listener.url(), [Action::ChatConversationCreated])
+        .with_basic_auth("thulium", hook_password);
+    let ensured = client.ensure_webhook(&subscription).await?;
+    steps.step(
+        &format!("subscribe a local receiver ({}) with Basic auth", listener.url()),
+        output::ensured_value(&ensured),
+        || output::ensured_text(&ensured),
+    );
+
+    let deliveries = simulator.trigger(Action::ChatConversationCreated, Fields::default()).await;
+    let delivered = serde_json::to_value(&deliveries).unwrap_or_default();
+    steps.step("trigger CHAT_CONVERSATION_CREATED on the simulator", delivered, || {
+        output::deliveries_text(&Action::ChatConversationCreated, &deliveries)
+    });
+
+    let received = tokio::time::timeout(Duration::from_secs(5), listener.next())
+        .await
+        .map_err(|_| Failure::Runtime("no notification arrived within 5 s".into()))?
+        .ok_or_else(|| Failure::Runtime("the receiver stopped".into()))?
+        .map_err(|rejection| {
+            Failure::Runtime(format!("the receiver refused the notification: {rejection}"))
+        })?;
+    steps.step(
+        "the receiver got it, checked its Basic auth and parsed it",
+        output::notification_value(&received),
+        || output::notification_text(&received),
     );
     steps.finish();
     simulator.shutdown().await;

@@ -3,7 +3,9 @@
 //! text shows only whether a password is set.
 
 use serde_json::{Value, json};
-use thulium_webhooks::{Action, Ensured, Webhook};
+use thulium_webhooks::{
+    Action, Ensured, Event, Notification, Webhook, receiver::Rejection, simulator::Delivery,
+};
 
 pub fn webhooks(webhooks: &[Webhook], json: bool) {
     if json {
@@ -107,6 +109,96 @@ pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool
     println!("Stop it with Ctrl-C.");
 }
 
+pub fn listening(url: &str, user: Option<&str>, json: bool) {
+    if json {
+        print_json_line(&json!({ "listening": url, "required_user": user }));
+        return;
+    }
+    println!("Listening for notifications on {url} (any path, POST)");
+    match user {
+        Some(user) => println!("Basic auth required: user {user} with the password you gave."),
+        None => println!("No credentials required."),
+    }
+    println!("Stop with Ctrl-C.");
+}
+
+pub fn notification(notification: &Notification, json: bool) {
+    if json {
+        print_json_line(&notification_value(notification));
+    } else {
+        print!("{}", notification_text(notification));
+    }
+}
+
+pub fn notification_value(notification: &Notification) -> Value {
+    let fields: Vec<Value> = notification.fields().iter().map(|(k, v)| json!([k, v])).collect();
+    json!({
+        "action": notification.action().as_str(),
+        "known": !matches!(notification.event(), Event::Unknown(_)),
+        "event": notification.event(),
+        "fields": fields,
+    })
+}
+
+pub fn notification_text(notification: &Notification) -> String {
+    format!("{notification}\n")
+}
+
+pub fn rejection(rejection: &Rejection, json: bool) {
+    if json {
+        print_json_line(
+            &json!({ "rejected": rejection.status(), "reason": rejection.to_string() }),
+        );
+    } else {
+        eprintln!("rejected: {rejection}");
+    }
+}
+
+pub fn deliveries(action: &Action, deliveries: &[Delivery], json: bool) {
+    if json {
+        print_json(&json!(deliveries));
+    } else {
+        print!("{}", deliveries_text(action, deliveries));
+    }
+}
+
+pub fn deliveries_text(action: &Action, deliveries: &[Delivery]) -> String {
+    if deliveries.is_empty() {
+        return format!("no subscription includes {action}; nothing was delivered\n");
+    }
+    deliveries.iter().map(delivery_line).collect()
+}
+
+pub fn delivery_log(deliveries: &[Delivery], json: bool) {
+    if json {
+        print_json(&json!(deliveries));
+    } else if deliveries.is_empty() {
+        println!("no deliveries yet");
+    } else {
+        print!("{}", deliveries.iter().map(delivery_line).collect::<String>());
+    }
+}
+
+fn delivery_line(delivery: &Delivery) -> String {
+    let outcome = match (delivery.status, &delivery.error) {
+        (Some(status), None) => format!("HTTP {status}"),
+        (Some(status), Some(error)) => format!("HTTP {status}, then {error}"),
+        (None, Some(error)) => error.clone(),
+        (None, None) => "no answer".to_owned(),
+    };
+    let verdict = match (delivery.delivered(), delivery.status) {
+        (true, _) => "delivered",
+        (false, None) if delivery.error.as_deref().is_some_and(|e| e.starts_with("not sent")) => {
+            "skipped"
+        }
+        (false, _) => "FAILED",
+    };
+    format!(
+        "{verdict} #{} {} to subscription {} ({}): {outcome}\n",
+        delivery.id, delivery.action, delivery.webhook_id, delivery.subscription_url
+    )
+}
+
 /// The numbered steps of `demo`: text as they happen, or one JSON document at the end.
 pub struct Steps {
     json: bool,
@@ -169,6 +261,10 @@ fn auth(webhook: &Webhook) -> String {
         (Some(user), false) => format!("user {user}, no password"),
         (None, true) => "password set, no user".to_owned(),
     }
+}
+
+fn print_json_line(value: &Value) {
+    println!("{value}");
 }
 
 fn print_json(value: &Value) {

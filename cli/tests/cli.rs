@@ -24,7 +24,10 @@ async fn cli(args: &[&str], env: &[(&str, &str)], base_url: &str) -> Run {
     }
     let Output { status, stdout, stderr } =
         tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
-    let clean = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap().replace(base_url, "[base_url]");
+    let clean = |bytes: Vec<u8>| {
+        let text = String::from_utf8(bytes).unwrap();
+        if base_url.is_empty() { text } else { text.replace(base_url, "[base_url]") }
+    };
     let run = Run { code: status.code().unwrap(), stdout: clean(stdout), stderr: clean(stderr) };
     for secret in [API_PASSWORD, HOOK_PASSWORD] {
         assert!(
@@ -141,22 +144,132 @@ async fn failures_exit_non_zero_with_one_clear_line() {
 
 #[tokio::test]
 async fn actions_and_demo() {
-    let actions = cli(&["actions"], &[], "-").await;
+    let actions = cli(&["actions"], &[], "").await;
     assert_eq!(actions.code, 0);
     insta::assert_snapshot!("actions", actions.stdout);
 
-    let demo = cli(&["demo"], &[], "-").await;
+    let demo = cli(&["demo"], &[], "").await;
     assert_eq!(demo.code, 0, "{}", demo.stderr);
-    let port_free = demo
-        .stdout
-        .split_whitespace()
-        .map(|w| if w.starts_with("http://127.0.0.1:") { "http://127.0.0.1:[port]/api" } else { w })
-        .collect::<Vec<_>>()
-        .join(" ");
     assert!(
         demo.stdout
             .contains("created subscription 1: CHAT_CONVERSATION_CREATED → https://example.pl")
     );
     assert!(demo.stdout.contains("exists: subscription 1"));
-    insta::assert_snapshot!("demo", port_free);
+    assert!(demo.stdout.contains("delivered #2 CHAT_CONVERSATION_CREATED to subscription 2"));
+    assert!(demo.stdout.contains("CHAT_CONVERSATION_CREATED conversation_id="));
+    insta::assert_snapshot!("demo", without_ports(&demo.stdout));
+}
+
+/// `127.0.0.1:41234` → `127.0.0.1:[port]`, so snapshots do not depend on free ports.
+fn without_ports(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let after = &rest[at + "127.0.0.1:".len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(&rest[..at]);
+        out.push_str("127.0.0.1:[port]");
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn listen_prints_typed_notifications() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thulium-webhooks"))
+        .env_clear()
+        .env("HOOK_PASSWORD", HOOK_PASSWORD)
+        .args([
+            "listen",
+            "--auth-user",
+            "thulium",
+            "--auth-password-env",
+            "HOOK_PASSWORD",
+            "--count",
+            "2",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
+
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let send = |body: &'static str, password: &str| {
+        http.post(&url)
+            .basic_auth("thulium", Some(password))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let production =
+        "action=CUSTOMER_UPDATED&customer_id=682&company_id=null&date=2026-09-04+12%3A19%3A43";
+    assert_eq!(send(production, "wrong").await.unwrap().status().as_u16(), 401);
+    assert_eq!(send(production, HOOK_PASSWORD).await.unwrap().status().as_u16(), 200);
+    assert_eq!(
+        send("action=CALL_ENDED&duration=35", HOOK_PASSWORD).await.unwrap().status().as_u16(),
+        200
+    );
+
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        let status = child.wait().unwrap();
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (status.code(), first + &rest, stderr)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(0), "--count 2 ends it");
+    assert!(!out.contains(HOOK_PASSWORD) && !err.contains(HOOK_PASSWORD));
+    insta::assert_snapshot!(
+        "listen",
+        format!("--- stdout\n{}--- stderr\n{err}", without_ports(&out))
+    );
+}
+
+#[tokio::test]
+async fn simulator_trigger_and_deliveries_from_the_shell() {
+    use thulium_webhooks::{
+        Action, WebhookCreate,
+        receiver::{Listener, Receiver},
+    };
+    let simulator =
+        Simulator::builder().credentials("api_user", API_PASSWORD).start().await.unwrap();
+    let base = simulator.base_url();
+    let owned = connection(&base);
+    let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut listener =
+        Listener::start(Receiver::new().with_basic_auth("thulium", HOOK_PASSWORD), 0)
+            .await
+            .unwrap();
+    let subscription = WebhookCreate::new(listener.url(), [Action::CustomerUpdated])
+        .with_basic_auth("thulium", HOOK_PASSWORD);
+    simulator.client().unwrap().create_webhook(&subscription).await.unwrap();
+
+    let args = [
+        "simulator",
+        "trigger",
+        "CUSTOMER_UPDATED",
+        "--field",
+        "customer_id=682",
+        "--field",
+        "company_id=null",
+    ];
+    let triggered = cli(&args, &env, &base).await;
+    assert_eq!(triggered.code, 0, "{}", triggered.stderr);
+    let received = listener.next().await.unwrap().unwrap();
+    assert_eq!(received.fields().get("customer_id"), Some("682"));
+    let nobody = cli(&["simulator", "trigger", "TICKET_CREATED"], &env, &base).await;
+    let log = cli(&["simulator", "deliveries"], &env, &base).await;
+    let bad_field = cli(&["simulator", "trigger", "X", "--field", "novalue"], &env, &base).await;
+    assert_eq!(bad_field.code, 2);
+    let transcript = [triggered, nobody, log].iter().map(snapshot).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("simulator_trigger", without_ports(&transcript));
 }

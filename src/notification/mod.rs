@@ -91,6 +91,15 @@ impl Fields {
     }
 }
 
+impl IntoIterator for Fields {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// `""`, `null` and `"null"` mean "absent" in Thulium's notifications.
 fn is_absent(text: &str) -> bool {
     text.is_empty() || text == "null"

@@ -49,13 +49,20 @@ pub(crate) fn event_fields(action: &Action, overrides: Fields) -> Fields {
     fields
 }
 
+/// Why a delivery to a non-loopback URL was not attempted.
+pub(crate) const NOT_LOOPBACK: &str = "not sent: the simulator delivers only to 127.0.0.0/8, [::1] and localhost \
+     unless external delivery is allowed";
+
 /// Sends `body` to every subscription in `targets` at once; outcomes in target order.
+/// Subscriptions outside the loopback range are skipped unless `external` is set, so a
+/// demo or a test never sends traffic off the machine by accident.
 pub(crate) async fn deliver_all(
     http: &reqwest::Client,
     targets: Vec<Webhook>,
     action: &Action,
     body: String,
     first_id: u64,
+    external: bool,
 ) -> Vec<Delivery> {
     let mut tasks = JoinSet::new();
     for (index, webhook) in targets.into_iter().enumerate() {
@@ -63,7 +70,12 @@ pub(crate) async fn deliver_all(
         let body = body.clone();
         let action = action.as_str().to_owned();
         tasks.spawn(async move {
-            let (status, error) = post(&http, &webhook, body.clone()).await;
+            let (status, error) =
+                if external || crate::config::is_loopback_url(&webhook.subscription_url) {
+                    post(&http, &webhook, body.clone()).await
+                } else {
+                    (None, Some(NOT_LOOPBACK.to_owned()))
+                };
             let delivery = Delivery {
                 id: first_id + index as u64,
                 webhook_id: webhook.id,

@@ -12,7 +12,9 @@
 //! subscription whose actions include it, with the subscription's Basic auth, and records
 //! each [`Delivery`]. The fields default to the spec's example of the action; any field
 //! can be overridden. Deliveries go straight to the subscription URL (proxy variables
-//! are ignored) and wait at most [`DEFAULT_DELIVERY_TIMEOUT`] unless configured.
+//! are ignored), only to loopback addresses unless
+//! [`SimulatorBuilder::external_delivery`] allows others, and wait at most
+//! [`DEFAULT_DELIVERY_TIMEOUT`] unless configured.
 //!
 //! The `/api/_simulator/…` control endpoints are the simulator's own, not Thulium's, and
 //! are not in `openapi.yaml`. They take the same Basic auth as the API.
@@ -78,6 +80,7 @@ pub struct SimulatorBuilder {
     auth: Auth,
     addr: SocketAddr,
     delivery_timeout: Duration,
+    external_delivery: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -86,6 +89,7 @@ impl Default for SimulatorBuilder {
             auth: Auth::AnyUser,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             delivery_timeout: DEFAULT_DELIVERY_TIMEOUT,
+            external_delivery: false,
         }
     }
 }
@@ -111,6 +115,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Also deliver to subscription URLs outside 127.0.0.0/8, `[::1]` and `localhost`
+    /// (off by default: such deliveries are recorded as not sent).
+    pub fn external_delivery(mut self, allow: bool) -> Self {
+        self.external_delivery = allow;
+        self
+    }
+
     /// Binds the port and starts serving in the background of the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let http = reqwest::Client::builder()
@@ -122,7 +133,7 @@ impl SimulatorBuilder {
             .map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(SimState::new(self.auth, http));
+        let state = Arc::new(SimState::new(self.auth, http, self.external_delivery));
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -229,10 +240,11 @@ struct SimState {
     requests: AtomicU64,
     started: u64,
     http: reqwest::Client,
+    external_delivery: bool,
 }
 
 impl SimState {
-    fn new(auth: Auth, http: reqwest::Client) -> Self {
+    fn new(auth: Auth, http: reqwest::Client, external_delivery: bool) -> Self {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         SimState {
             auth,
@@ -243,6 +255,7 @@ impl SimState {
             requests: AtomicU64::new(0),
             started,
             http,
+            external_delivery,
         }
     }
 
@@ -257,7 +270,15 @@ impl SimState {
             .cloned()
             .collect();
         let first_id = self.next_delivery.fetch_add(targets.len() as u64, Ordering::Relaxed);
-        let outcomes = delivery::deliver_all(&self.http, targets, action, body, first_id).await;
+        let outcomes = delivery::deliver_all(
+            &self.http,
+            targets,
+            action,
+            body,
+            first_id,
+            self.external_delivery,
+        )
+        .await;
         self.deliveries.lock().unwrap_or_else(|p| p.into_inner()).extend(outcomes.iter().cloned());
         outcomes
     }
