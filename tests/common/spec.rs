@@ -92,6 +92,15 @@ impl Spec {
             }
             return;
         }
+        if let SchemaKind::OneOf { one_of } = &schema.schema_kind {
+            let matching =
+                one_of.iter().filter(|branch| self.violations(branch, value).is_empty()).count();
+            if matching != 1 {
+                problems
+                    .push(format!("{at}: matches {matching} of the oneOf branches, not exactly 1"));
+            }
+            return;
+        }
         let SchemaKind::Type(kind) = &schema.schema_kind else {
             problems.push(format!("{at}: the validator does not handle {:?}", schema.schema_kind));
             return;
