@@ -78,7 +78,7 @@ impl Client {
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>, Error> {
         let api = self.generated();
         let result = api.list_webhooks().await;
-        self.finish("listWebhooks", &api, result).await
+        self.finish_with("listWebhooks", &api, result, None).await
     }
 
     /// `POST /webhooks`: creates a subscription (checked with
@@ -90,7 +90,9 @@ impl Client {
         webhook.validate()?;
         let api = self.generated();
         let result = api.create_webhook(webhook).await;
-        self.finish("createWebhook", &api, result).await
+        // The webhook password is in the request: a server echoing it must not show it.
+        let extra = webhook.http_auth_password.as_ref().map(|p| p.expose().to_owned());
+        self.finish_with("createWebhook", &api, result, extra).await
     }
 
     /// Creates the subscription unless one with the same URL and the same set of actions
@@ -117,23 +119,36 @@ impl Client {
         )
     }
 
-    /// Maps what a generated call returned to the SDK's result.
-    async fn finish<T: DeserializeOwned>(
+    /// Maps what a generated call returned to the SDK's result; server text in an error
+    /// is cleaned of this client's secrets and of `extra_secret`.
+    async fn finish_with<T: DeserializeOwned>(
         &self,
         operation: &'static str,
         api: &GeneratedClient,
         result: Result<ResponseValue<T>, progenitor_client::Error<ApiError>>,
+        extra_secret: Option<String>,
     ) -> Result<T, Error> {
         match result {
             Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(Error::from_generated::<T>(
-                operation,
-                error,
-                api.inner().status(),
-                self.timeout,
-            )
-            .await),
+            Err(error) => {
+                let status = api.inner().status();
+                let error =
+                    Error::from_generated::<T>(operation, error, status, self.timeout).await;
+                let mut secrets = self.secrets();
+                secrets.extend(extra_secret);
+                Err(error.scrubbed(&secrets))
+            }
         }
+    }
+
+    /// What a server might echo back that must never be shown: the password, the
+    /// `user:password` pair and the Basic token.
+    fn secrets(&self) -> Vec<String> {
+        let password = self.credentials.password().expose();
+        let pair = format!("{}:{password}", self.credentials.user());
+        let token =
+            self.authorization.to_str().unwrap_or_default().trim_start_matches("Basic ").to_owned();
+        vec![password.to_owned(), pair, token]
     }
 }
 
@@ -160,7 +175,8 @@ impl Client {
             Err(e) => return Err(crate::error::from_transport(operation, e, self.timeout)),
         };
         if !response.status().is_success() {
-            return Err(crate::error::from_unexpected::<T>(operation, response, self.timeout).await);
+            let error = crate::error::from_unexpected::<T>(operation, response, self.timeout).await;
+            return Err(error.scrubbed(&self.secrets()));
         }
         let status = response.status();
         let body = response

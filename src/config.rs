@@ -118,13 +118,13 @@ impl BaseUrl {
             return Err(Error::config(
                 "base_url",
                 format!(
-                    "{:?} has no http:// or https:// scheme (e.g. https://acme.thulium.com/api)",
-                    redact_userinfo(input)
+                    "{} has no http:// or https:// scheme (e.g. https://acme.thulium.com/api)",
+                    quotable(input)
                 ),
             ));
         }
         let url = url::Url::parse(input).map_err(|e| {
-            Error::config("base_url", format!("{:?} is not a URL: {e}", redact_userinfo(input)))
+            Error::config("base_url", format!("{} is not a URL: {e}", quotable(input)))
         })?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::config(
@@ -133,12 +133,12 @@ impl BaseUrl {
             ));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::config("base_url", format!("{input:?} has no host")));
+            return Err(Error::config("base_url", format!("{} has no host", quotable(input))));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::config(
                 "base_url",
-                format!("{input:?} has a query or fragment; a base URL has neither"),
+                "the base URL has a query or fragment; a base URL has neither",
             ));
         }
         let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
@@ -162,15 +162,7 @@ impl BaseUrl {
     /// `true` for 127.0.0.0/8, `[::1]` and `localhost`: the simulator and test servers.
     /// Such URLs never go through a proxy from the environment.
     pub fn is_loopback(&self) -> bool {
-        let Ok(url) = url::Url::parse(&self.0) else {
-            return false;
-        };
-        match url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-            None => false,
-        }
+        is_loopback_url(&self.0)
     }
 }
 
@@ -191,22 +183,26 @@ pub(crate) fn is_loopback_url(url: &str) -> bool {
     let Ok(url) = url::Url::parse(url) else { return false };
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.');
+            name.eq_ignore_ascii_case("localhost")
+                || name.to_ascii_lowercase().ends_with(".localhost")
+        }
         None => false,
     }
 }
 
-/// Hides `user:password@` in a URL that is about to be quoted in an error message.
-fn redact_userinfo(input: &str) -> String {
-    let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
-        return input.to_owned();
-    };
-    let rest = &input[scheme_end..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}[redacted]@{}", &input[..scheme_end], &rest[at + 1..]),
-        None => input.to_owned(),
+/// A base URL as it may be quoted in an error: not at all when it may hold credentials
+/// (an `@` anywhere: `https://u:pa/ss@host` must not be shown either), a query or a
+/// fragment (`?token=…`), and escaped otherwise.
+fn quotable(input: &str) -> String {
+    if input.contains(['@', '?', '#']) {
+        "the base URL (not shown: it may contain credentials)".to_owned()
+    } else {
+        format!("{input:?}")
     }
 }
 
@@ -245,17 +241,24 @@ impl ClientBuilder {
     }
 
     /// Reads `THULIUM_SYSTEM` or `THULIUM_BASE_URL` (the latter wins), `THULIUM_API_USER`
-    /// and `THULIUM_API_PASSWORD`, where set.
+    /// and `THULIUM_API_PASSWORD`, where set and not empty. A user without a password is
+    /// an error at [`ClientBuilder::build`], not an empty password.
     pub fn from_env(mut self) -> Self {
-        if let Ok(system) = std::env::var(ENV_SYSTEM) {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if let Some(system) = var(ENV_SYSTEM) {
             self = self.system(&system);
         }
-        if let Ok(base_url) = std::env::var(ENV_BASE_URL) {
+        if let Some(base_url) = var(ENV_BASE_URL) {
             self = self.base_url(&base_url);
         }
-        if let Ok(user) = std::env::var(ENV_API_USER) {
-            let password = std::env::var(ENV_API_PASSWORD).unwrap_or_default();
-            self = self.credentials(user, password);
+        if let Some(user) = var(ENV_API_USER) {
+            self.credentials = Some(match std::env::var(ENV_API_PASSWORD) {
+                Ok(password) => Credentials::new(user, password),
+                Err(_) => Err(Error::config(
+                    "api_password",
+                    format!("{ENV_API_USER} is set but {ENV_API_PASSWORD} is not (or not UTF-8)"),
+                )),
+            });
         }
         self
     }
@@ -305,8 +308,19 @@ mod tests {
         let with_credentials = url("https://user:hunter2@acme.thulium.com/api");
         assert!(with_credentials.contains("contains credentials"), "{with_credentials}");
         assert!(!with_credentials.contains("hunter2"));
-        let unparsable = url("https://user:hunter2@[/api");
-        assert!(!unparsable.contains("hunter2"), "{unparsable}");
+        for hostile in [
+            "https://user:hunter2@[/api",
+            "http://user:hun/ter2@127.0.0.1:1/api",
+            "http://user:hun#ter2@127.0.0.1:1/api",
+            "http://user:hun?ter2@127.0.0.1:1/api",
+            "http://h/api?token=hunter2",
+            "http://h/api#hunter2",
+            "hunter2@acme.thulium.com",
+        ] {
+            let message = url(hostile);
+            assert!(message.starts_with("error:"), "{hostile} was accepted: {message}");
+            assert!(!message.contains("ter2"), "{message}");
+        }
         assert!(url("https://acme.thulium.com/api?x=1").contains("query"));
     }
 
@@ -336,6 +350,8 @@ mod tests {
         assert!(BaseUrl::parse("http://127.0.0.1:1/api").unwrap().is_loopback());
         assert!(BaseUrl::parse("http://localhost:1").unwrap().is_loopback());
         assert!(BaseUrl::parse("http://[::1]:1").unwrap().is_loopback());
+        assert!(BaseUrl::parse("http://[::ffff:127.0.0.1]:1").unwrap().is_loopback());
+        assert!(BaseUrl::parse("http://localhost.:1").unwrap().is_loopback());
         assert!(!BaseUrl::for_system("acme").unwrap().is_loopback());
     }
 }

@@ -221,7 +221,7 @@ pub(crate) fn from_transport(
 /// Where a success body fails to decode as `T`, without quoting any value from it.
 fn decode_detail<T: DeserializeOwned>(body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return "the body is empty".to_owned();
+        return "the body is empty or blank".to_owned();
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(deserializer) {
@@ -235,10 +235,12 @@ fn decode_detail<T: DeserializeOwned>(body: &[u8]) -> String {
 }
 
 /// Replaces quoted values in a serde message (`invalid type: string "…"`) so that a
-/// password in the wrong place is never repeated.
+/// password in the wrong place is never repeated. Escaped quotes inside a value (`\"`)
+/// do not end it.
 fn unquote(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut inside = None;
+    let mut escaped = false;
     for c in message.chars() {
         match inside {
             None if c == '"' || c == '`' => {
@@ -247,6 +249,8 @@ fn unquote(message: &str) -> String {
                 out.push('…');
             }
             None => out.push(c),
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
             Some(q) if c == q => {
                 inside = None;
                 out.push(c);
@@ -257,15 +261,35 @@ fn unquote(message: &str) -> String {
     out
 }
 
+/// Makes text that came from a server safe to show: the caller's own secrets (which a
+/// server may echo back) and anything that looks like a Basic or Bearer token become
+/// `[redacted]`, and control characters are escaped so that a hostile answer cannot
+/// forge lines or send terminal escapes.
+pub(crate) fn clean_server_text(text: &str, secrets: &[String]) -> String {
+    let mut text = redact_auth_tokens(text);
+    for secret in secrets.iter().filter(|s| s.chars().count() >= MIN_SECRET_CHARS) {
+        text = text.replace(secret.as_str(), crate::secret::REDACTED);
+    }
+    text.chars()
+        .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+            if c.is_control() { Box::new(c.escape_default()) } else { Box::new(std::iter::once(c)) }
+        })
+        .collect()
+}
+
+/// Secrets shorter than this are not searched for in server text: replacing every `a`
+/// would destroy the message and hide nothing.
+const MIN_SECRET_CHARS: usize = 3;
+
 /// A short, single-line excerpt of a body with password-like values redacted.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
         redact_json(&mut value);
-        return truncate(&value.to_string());
+        return truncate(&redact_auth_tokens(&value.to_string()));
     }
     let text = String::from_utf8_lossy(body);
     let single_line: Vec<&str> = text.split_whitespace().collect();
-    truncate(&redact_basic_tokens(&single_line.join(" ")))
+    truncate(&redact_auth_tokens(&single_line.join(" ")))
 }
 
 fn truncate(text: &str) -> String {
@@ -299,21 +323,70 @@ pub(crate) fn redact_json(value: &mut serde_json::Value) {
     }
 }
 
-/// `Basic dXNlcjpwYXNz` in a text body (a server echoing the request) becomes
-/// `Basic [redacted]`.
-fn redact_basic_tokens(text: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut redact_next = false;
-    for word in text.split(' ') {
-        if redact_next {
-            words.push(crate::secret::REDACTED.to_owned());
-            redact_next = false;
-            continue;
+/// `Basic dXNlcjpwYXNz` or `Bearer abc.def` anywhere in a text (a server echoing the
+/// request, in HTML, in JSON, after `Authorization:`) becomes `Basic [redacted]`.
+fn redact_auth_tokens(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &lower[i..];
+        let scheme =
+            ["basic", "bearer"].into_iter().find(|s| rest.starts_with(s)).map_or(0, str::len);
+        if scheme > 0 {
+            let after = i + scheme;
+            let separators = text[after..]
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'=' | b':'))
+                .count();
+            let start = after + separators;
+            let token = text[start..]
+                .bytes()
+                .take_while(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.' | b'~')
+                })
+                .count();
+            if separators > 0 && token >= 4 {
+                out.push_str(&text[i..start]);
+                out.push_str(crate::secret::REDACTED);
+                i = start + token;
+                continue;
+            }
         }
-        redact_next = word.eq_ignore_ascii_case("basic") || word.eq_ignore_ascii_case("bearer");
-        words.push(word.to_owned());
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        out.push(c);
+        i += c.len_utf8();
     }
-    words.join(" ")
+    out
+}
+
+impl Error {
+    /// The error with every piece of server text cleaned (see [`clean_server_text`]).
+    pub(crate) fn scrubbed(self, secrets: &[String]) -> Self {
+        let clean = |text: String| clean_server_text(&text, secrets);
+        match self {
+            Error::Api { operation, status, request_id, errors } => Error::Api {
+                operation,
+                status,
+                request_id: request_id.map(clean),
+                errors: errors
+                    .into_iter()
+                    .map(|e| ApiErrorItem { message: clean(e.message), code: e.code })
+                    .collect(),
+            },
+            Error::Http { operation, status, excerpt } => {
+                Error::Http { operation, status, excerpt: clean(excerpt) }
+            }
+            Error::InvalidResponse { operation, status, detail } => {
+                Error::InvalidResponse { operation, status, detail: clean(detail) }
+            }
+            Error::Transport { operation, message } => {
+                Error::Transport { operation, message: clean(message) }
+            }
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -374,6 +447,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn server_text_loses_tokens_secrets_and_control_characters() {
+        let secrets = vec!["hunter2".to_owned(), "ab".to_owned()];
+        let cases = [
+            (
+                "<td>Authorization</td><td>Basic dTpodW50ZXIy</td>",
+                "<td>Authorization</td><td>Basic [redacted]</td>",
+            ),
+            ("Authorization:Basic dTpodW50ZXIy", "Authorization:Basic [redacted]"),
+            (
+                r#"{"h":[["authorization","Bearer abc.def-ghi"]]}"#,
+                r#"{"h":[["authorization","Bearer [redacted]"]]}"#,
+            ),
+            ("you sent hunter2, about", "you sent [redacted], about"),
+            ("line\nforged\u{1b}[2J", "line\\nforged\\u{1b}[2J"),
+            ("basically fine", "basically fine"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(clean_server_text(input, &secrets), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn unquote_survives_escaped_quotes() {
+        let message = r#"invalid type: string "x\"SECRET_AFTER_QUOTE", expected a sequence"#;
+        assert_eq!(unquote(message), r#"invalid type: string "…", expected a sequence"#);
+    }
+
+    #[test]
     fn excerpts_redact_and_truncate() {
         let json = br#"{"user":"u","http_auth_password":"hunter2","nested":[{"api_token":"t0k"}]}"#;
         let e = excerpt(json);
@@ -395,6 +496,6 @@ mod tests {
         );
         assert!(detail.contains("[0].id"), "{detail}");
         assert!(!detail.contains("hunter2"), "{detail}");
-        assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty");
+        assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty or blank");
     }
 }

@@ -42,11 +42,25 @@ impl WebhookCreate {
         if self.actions.is_empty() {
             return Err(Error::invalid_input("actions", "at least one action is required"));
         }
-        if let Some(position) = self.actions.iter().position(|a| a.as_str().trim().is_empty()) {
-            return Err(Error::invalid_input(
-                "actions",
-                format!("action #{} is empty", position + 1),
-            ));
+        for (position, action) in self.actions.iter().enumerate() {
+            let name = action.as_str();
+            if name.is_empty() {
+                return Err(Error::invalid_input(
+                    "actions",
+                    format!("action #{} is empty", position + 1),
+                ));
+            }
+            // " CUSTOMER_CREATED" would be sent as an unknown action, and a newline could
+            // forge lines wherever the name is printed.
+            if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(Error::invalid_input(
+                    "actions",
+                    format!(
+                        "action #{} {name:?} contains white space or control characters",
+                        position + 1
+                    ),
+                ));
+            }
         }
         check_subscription_url(&self.subscription_url)
             .map_err(|message| Error::invalid_input("subscription_url", message))?;
@@ -54,6 +68,13 @@ impl WebhookCreate {
             return Err(Error::invalid_input(
                 "http_auth_user",
                 "contains ':', which HTTP Basic auth cannot carry",
+            ));
+        }
+        let password_set = self.http_auth_password.as_ref().is_some_and(|p| !p.is_empty());
+        if password_set && self.http_auth_user.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::invalid_input(
+                "http_auth_user",
+                "is empty while a password is set; Basic auth needs a user",
             ));
         }
         Ok(())
@@ -65,6 +86,10 @@ impl WebhookCreate {
 pub fn check_subscription_url(url: &str) -> Result<(), String> {
     if url.trim().is_empty() {
         return Err("is empty".to_owned());
+    }
+    // The URL parser would quietly drop these, so the URL sent would not be the one checked.
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains white space or control characters".to_owned());
     }
     if url.len() > MAX_SUBSCRIPTION_URL_LEN {
         return Err(format!(
@@ -96,12 +121,15 @@ pub fn check_subscription_url(url: &str) -> Result<(), String> {
 impl Webhook {
     /// `true` when this subscription sends notifications to the same URL for the same set
     /// of actions as `wanted` (order and duplicates do not matter; URLs are compared
-    /// after normalisation, so `https://example.pl` equals `https://example.pl/`).
-    /// Credentials are not compared: Thulium may not echo them back.
+    /// after normalisation, so `https://example.pl` equals `https://example.pl/`), with
+    /// the same Basic auth user (or none on both). Passwords are not compared: Thulium
+    /// may not echo them back.
     pub fn matches(&self, wanted: &WebhookCreate) -> bool {
         let actions = |list: &[Action]| list.iter().cloned().collect::<BTreeSet<_>>();
+        let wanted_user = wanted.http_auth_user.as_deref().filter(|u| !u.is_empty());
         same_url(&self.subscription_url, &wanted.subscription_url)
             && actions(&self.actions) == actions(&wanted.actions)
+            && self.auth_user() == wanted_user
     }
 
     /// The HTTP Basic user, with `""`, `null` and a missing key all read as `None`.
@@ -179,6 +207,17 @@ mod tests {
         assert!(matches!(err, Error::InvalidInput { field: "actions", .. }));
         let ok = WebhookCreate::new("https://example.pl", [Action::CustomerCreated]);
         assert!(ok.validate().is_ok());
+        for bad in [" CUSTOMER_CREATED", "A\nB", "A\u{0}"] {
+            let err = WebhookCreate::new("https://example.pl", [bad]).validate().unwrap_err();
+            assert!(matches!(err, Error::InvalidInput { field: "actions", .. }), "{bad:?}");
+        }
+        let newline_url = WebhookCreate::new("https://example.pl/\nX", [Action::CustomerCreated]);
+        assert!(newline_url.validate().is_err());
+        let no_user = ok.clone().with_basic_auth("", "secret");
+        assert!(matches!(
+            no_user.validate(),
+            Err(Error::InvalidInput { field: "http_auth_user", .. })
+        ));
     }
 
     #[test]
@@ -195,5 +234,10 @@ mod tests {
         assert!(existing.matches(&wanted));
         let other = WebhookCreate::new("https://example.pl", ["CUSTOMER_UPDATED"]);
         assert!(!existing.matches(&other));
+        let with_auth = wanted.clone().with_basic_auth("thulium", "x");
+        assert!(
+            !existing.matches(&with_auth),
+            "asking for auth does not match a subscription without"
+        );
     }
 }

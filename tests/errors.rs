@@ -103,7 +103,7 @@ async fn undecodable_success_names_the_field_not_the_value() {
 #[tokio::test]
 async fn empty_success_body() {
     let error = list_error(Reply::raw(200, Some("application/json"), b"")).await;
-    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 200 OK, the answer does not match the API description: the body is empty");
+    insta::assert_snapshot!(error.to_string(), @"listWebhooks: HTTP 200 OK, the answer does not match the API description: the body is empty or blank");
 }
 
 #[tokio::test]
@@ -164,4 +164,40 @@ fn configuration_errors_name_the_field() {
         .build()
         .unwrap_err();
     assert!(matches!(zero, Error::Config { field: "timeout", .. }), "{zero}");
+}
+
+/// A hostile or careless server echoes the request back in its error: the API password,
+/// the Basic token and the webhook password must not come through, in any shape, and
+/// control characters must not reach a terminal.
+#[tokio::test]
+async fn echoed_secrets_and_control_characters_never_come_through() {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("api_user:{PASSWORD}"));
+    let bodies = [
+        Reply::raw(
+            401,
+            Some("text/html"),
+            format!("<td>Authorization</td><td>Basic {token}</td>").as_bytes(),
+        ),
+        Reply::raw(401, Some("text/plain"), format!("Authorization:Basic {token}").as_bytes()),
+        Reply::json(401, &format!(r#"{{"headers":[["authorization","Basic {token}"]]}}"#)),
+        Reply::json(401, &format!(r#"{{"debug":"you sent api_user:{PASSWORD}"}}"#)),
+        Reply::json(
+            400,
+            r#"{"request_id":"x\ny","errors":[{"message":"echo: hook-CANARY-pw\u001b[2J","code":1}]}"#,
+        ),
+        Reply::raw(502, Some("text/html"), b"<pre>http_auth_password=hook-CANARY-pw</pre>"),
+    ];
+    for reply in bodies {
+        let server = CaptureServer::start(vec![reply.clone()]).await;
+        let body = WebhookCreate::new("https://example.pl", [Action::CustomerCreated])
+            .with_basic_auth("thulium", "hook-CANARY-pw");
+        let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
+        let shown = format!("{error} {error:?}");
+        for secret in [PASSWORD, token.as_str(), "hook-CANARY-pw"] {
+            assert!(!shown.contains(secret), "{secret} leaked from {reply:?}: {shown}");
+        }
+        assert!(!shown.chars().any(|c| c.is_control()), "control character in {shown:?}");
+        assert!(error.status().is_some(), "{shown}");
+    }
 }

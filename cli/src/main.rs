@@ -53,7 +53,7 @@ struct Connection {
 
     /// Full base URL instead of a system name (self-hosted systems, the simulator).
     /// Wins over --system.
-    #[arg(long, env = ENV_BASE_URL, global = true)]
+    #[arg(long, env = ENV_BASE_URL, hide_env_values = true, global = true)]
     base_url: Option<String>,
 
     /// API user (Administration → Users → API users).
@@ -256,9 +256,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 fn client(connection: &Connection) -> Result<Client, Failure> {
     let mut builder = Client::builder();
-    match (&connection.base_url, &connection.system) {
-        (Some(base_url), _) => builder = builder.base_url(base_url),
-        (None, Some(system)) => builder = builder.system(system),
+    // An empty variable (`THULIUM_BASE_URL=`) counts as unset.
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    match (given(&connection.base_url), given(&connection.system)) {
+        (Some(base_url), _) => builder = builder.base_url(&base_url),
+        (None, Some(system)) => builder = builder.system(&system),
         (None, None) => {
             return Err(Failure::Usage(format!(
                 "no Thulium system: pass --system NAME or --base-url URL (or set {ENV_SYSTEM} or {ENV_BASE_URL})"
@@ -273,10 +275,10 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
     let password = read_secret(&connection.api_password_env)?;
     let timeout = Duration::try_from_secs_f64(connection.timeout)
         .ok()
-        .filter(|t| !t.is_zero())
+        .filter(|t| *t >= Duration::from_millis(1))
         .ok_or_else(|| {
             Failure::Usage(format!(
-                "--timeout {} is not a positive number of seconds",
+                "--timeout {} is not a number of seconds of at least 0.001",
                 connection.timeout
             ))
         })?;
@@ -285,6 +287,16 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
 
 /// Reads a password from the environment variable `name`; its value is never printed.
 fn read_secret(name: &str) -> Result<Secret, Failure> {
+    // A password typed where the variable's name belongs must not be echoed back.
+    let looks_like_a_name = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !looks_like_a_name {
+        return Err(Failure::Usage(
+            "the --…-password-env option takes the NAME of an environment variable (not shown: it does not look like one; did you give the password itself?)".to_owned(),
+        ));
+    }
     match std::env::var(name) {
         Ok(value) => Ok(Secret::new(value)),
         Err(std::env::VarError::NotPresent) => Err(Failure::Usage(format!(
@@ -315,6 +327,12 @@ impl Subscription {
 async fn run_simulator(args: SimulatorRun, json: bool) -> Result<(), Failure> {
     let mut builder = Simulator::builder().port(args.port).external_delivery(args.deliver_external);
     if let Some(user) = &args.require_user {
+        if user.is_empty() || user.contains(':') {
+            return Err(Failure::Usage(
+                "--require-user must be a non-empty user without ':' (Basic auth cannot carry one)"
+                    .into(),
+            ));
+        }
         let password = match &args.require_password_env {
             Some(var) => read_secret(var)?,
             None => Secret::default(),

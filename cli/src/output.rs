@@ -25,7 +25,10 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let rows: Vec<[String; 4]> = webhooks
         .iter()
-        .map(|w| [w.id.to_string(), action_list(&w.actions), w.subscription_url.clone(), auth(w)])
+        .map(|w| {
+            [w.id.to_string(), action_list(&w.actions), w.subscription_url.clone(), auth(w)]
+                .map(|cell| printable(&cell))
+        })
         .collect();
     let header = ["ID", "ACTIONS", "SUBSCRIPTION URL", "NOTIFICATION AUTH"].map(str::to_owned);
     let mut widths = header.clone().map(|h| h.chars().count());
@@ -36,8 +39,12 @@ pub fn webhooks_text(webhooks: &[Webhook]) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> =
-            row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect();
+        // Padded by hand: `{:width$}` panics on widths over 65,535.
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -102,8 +109,10 @@ pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool
         Some(user) => println!("It accepts the API user {user} with the password you gave it."),
         None => println!("It accepts any HTTP Basic credentials with a user name."),
     }
+    let user = required_user.unwrap_or("api_user");
+    let password = if required_user.is_some() { "<the password>" } else { "api_pass" };
     println!(
-        "Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER=api_user THULIUM_API_PASSWORD=api_pass"
+        "Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER={user} THULIUM_API_PASSWORD={password}"
     );
     println!("     thulium-webhooks list");
     println!("Stop it with Ctrl-C.");
@@ -240,13 +249,13 @@ impl Steps {
 }
 
 fn describe(webhook: &Webhook) -> String {
-    format!(
+    printable(&format!(
         "{}: {} → {} (notification auth: {})",
         webhook.id,
         action_list(&webhook.actions),
         webhook.subscription_url,
         auth(webhook)
-    )
+    ))
 }
 
 fn action_list(actions: &[Action]) -> String {
@@ -261,6 +270,16 @@ fn auth(webhook: &Webhook) -> String {
         (Some(user), false) => format!("user {user}, no password"),
         (None, true) => "password set, no user".to_owned(),
     }
+}
+
+/// Server data on a terminal: control characters escaped, so that a hostile action name
+/// or URL cannot forge table rows or send terminal escapes.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+            if c.is_control() { Box::new(c.escape_default()) } else { Box::new(std::iter::once(c)) }
+        })
+        .collect()
 }
 
 fn print_json_line(value: &Value) {

@@ -121,6 +121,26 @@ async fn failures_exit_non_zero_with_one_clear_line() {
     assert_eq!(bad_url.code, 2);
     insta::assert_snapshot!("bad_subscription_url", snapshot(&bad_url));
 
+    // A subscription whose action name is longer than a formatter's width limit, and one
+    // with control characters stored by someone else: `list` still prints a table.
+    let long_action =
+        thulium_webhooks::WebhookCreate::new("https://example.pl", ["A".repeat(70_000)]);
+    let other = Simulator::builder().credentials("api_user", API_PASSWORD).start().await.unwrap();
+    other.client().unwrap().create_webhook(&long_action).await.unwrap();
+    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    raw.post(format!("{}/webhooks", other.base_url()))
+        .basic_auth("api_user", Some(API_PASSWORD))
+        .body(r#"{"actions":["X\n9  FAKE_ROW\u001b]0;pwned\u0007"],"subscription_url":"https://example.pl"}"#)
+        .send()
+        .await
+        .unwrap();
+    let other_env = connection(&other.base_url());
+    let other_env: Vec<(&str, &str)> = other_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let long = cli(&["list"], &other_env, &other.base_url()).await;
+    assert_eq!(long.code, 0, "{}", long.stderr);
+    assert_eq!(long.stdout.lines().count(), 3, "one header and two rows");
+    assert!(!long.stdout.contains('\u{1b}'), "no terminal escape reaches the terminal");
+
     let no_system =
         cli(&["list"], &[("THULIUM_API_USER", "u"), ("THULIUM_API_PASSWORD", "p")], &base).await;
     assert_eq!(no_system.code, 2);

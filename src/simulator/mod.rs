@@ -345,14 +345,9 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
     if let Some(refusal) = state.refuse_unauthenticated(request.headers()) {
         return refusal;
     }
-    let body = match read_body(request.into_body()).await {
+    let body = match read_body(&state, request.into_body()).await {
         Ok(body) => body,
-        Err(status) => {
-            return state.error(
-                status,
-                vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
-            );
-        }
+        Err(refusal) => return refusal,
     };
     // Like Thulium, the body is read as JSON whatever the Content-Type says: `curl -d`
     // sends JSON labelled as a form.
@@ -382,8 +377,29 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
     }
 }
 
-async fn read_body(body: Body) -> Result<axum::body::Bytes, StatusCode> {
-    to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE)
+/// The body, or the error answer: 413 over [`MAX_BODY_BYTES`], 400 for a body that
+/// cannot be read (a broken chunked encoding).
+async fn read_body(state: &SimState, body: Body) -> Result<axum::body::Bytes, Response> {
+    to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
+        let mut source: Option<&dyn std::error::Error> = Some(&error);
+        let mut too_large = false;
+        while let Some(cause) = source {
+            // http-body-util's LengthLimitError; matched by message to avoid a dependency.
+            too_large |= cause.to_string() == "length limit exceeded";
+            source = cause.source();
+        }
+        if too_large {
+            state.error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
+            )
+        } else {
+            state.error(
+                StatusCode::BAD_REQUEST,
+                vec![format!("The request body cannot be read: {error}.")],
+            )
+        }
+    })
 }
 
 type CreateFields = (Vec<Action>, String, String, String);
@@ -446,6 +462,9 @@ fn parse_create(value: &Value) -> Result<CreateFields, Vec<String>> {
     };
     let user = optional_string("http_auth_user");
     let password = optional_string("http_auth_password");
+    if user.contains(':') {
+        errors.push("The http_auth_user field must not contain ':'.".to_owned());
+    }
     if errors.is_empty() { Ok((actions, subscription_url, user, password)) } else { Err(errors) }
 }
 
@@ -492,14 +511,9 @@ async fn trigger_event(State(state): State<Arc<SimState>>, request: Request) -> 
     if let Some(refusal) = state.refuse_unauthenticated(request.headers()) {
         return refusal;
     }
-    let body = match read_body(request.into_body()).await {
+    let body = match read_body(&state, request.into_body()).await {
         Ok(body) => body,
-        Err(status) => {
-            return state.error(
-                status,
-                vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let request: Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
