@@ -186,7 +186,13 @@ pub(crate) async fn from_unexpected<T: DeserializeOwned>(
     let excerpt = match (status.is_redirection(), location) {
         // Redirects are not followed: a POST turned into a GET, or credentials sent to
         // another host, would be worse than stopping here.
-        (true, Some(location)) => format!("redirected to {location}; use that base URL"),
+        (true, Some(location)) => match location.find("/webhooks") {
+            // The target is an endpoint; the base URL to configure is what precedes it.
+            Some(end) => {
+                format!("redirected to {location}; configure the base URL {}", &location[..end])
+            }
+            None => format!("redirected to {location}"),
+        },
         _ => excerpt(&body),
     };
     Error::Http { operation, status, excerpt }

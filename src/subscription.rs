@@ -142,12 +142,13 @@ impl Webhook {
         self.http_auth_password.as_ref().is_some_and(|p| !p.is_empty())
     }
 
-    /// The subscription as JSON for printing: a set password becomes `"[redacted]"`.
+    /// The subscription as JSON for printing, always with the same keys: unset
+    /// credentials (`null`, missing or `""`) are `""`, and a set password is
+    /// `"[redacted]"`.
     pub fn to_redacted_json(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("a webhook always serializes");
-        if self.has_password() {
-            value["http_auth_password"] = REDACTED.into();
-        }
+        value["http_auth_user"] = self.auth_user().unwrap_or_default().into();
+        value["http_auth_password"] = if self.has_password() { REDACTED } else { "" }.into();
         value
     }
 }

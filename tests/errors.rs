@@ -116,7 +116,7 @@ async fn redirects_are_not_followed() {
     let body = WebhookCreate::new("https://example.pl", [Action::CustomerCreated]);
     let error = client(&server.base_url()).create_webhook(&body).await.unwrap_err();
     assert_eq!(server.requests().len(), 1, "the POST was not repeated anywhere");
-    insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 302 Found, not a Thulium error body: redirected to https://elsewhere.example/api/webhooks; use that base URL");
+    insta::assert_snapshot!(error.to_string(), @"createWebhook: HTTP 302 Found, not a Thulium error body: redirected to https://elsewhere.example/api/webhooks; configure the base URL https://elsewhere.example/api");
 }
 
 #[tokio::test]

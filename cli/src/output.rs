@@ -2,16 +2,38 @@
 //! Passwords are never printed: webhooks go through `Webhook::to_redacted_json` and the
 //! text shows only whether a password is set.
 
+use std::io::Write as _;
+
 use serde_json::{Value, json};
 use thulium_webhooks::{
     Action, Ensured, Event, Notification, Webhook, receiver::Rejection, simulator::Delivery,
 };
 
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly instead of with a
+/// panic, as it does for other command-line tools.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(&format!($($arg)*))
+    };
+}
+
+macro_rules! outln {
+    () => { write_stdout("\n") };
+    ($($arg:tt)*) => { write_stdout(&(format!($($arg)*) + "\n")) };
+}
+
+fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
 pub fn webhooks(webhooks: &[Webhook], json: bool) {
     if json {
         print_json(&webhooks_value(webhooks));
     } else {
-        print!("{}", webhooks_text(webhooks));
+        out!("{}", webhooks_text(webhooks));
     }
 }
 
@@ -55,7 +77,7 @@ pub fn created(webhook: &Webhook, json: bool) {
     if json {
         print_json(&webhook.to_redacted_json());
     } else {
-        print!("{}", created_text(webhook));
+        out!("{}", created_text(webhook));
     }
 }
 
@@ -67,7 +89,7 @@ pub fn ensured(ensured: &Ensured, json: bool) {
     if json {
         print_json(&ensured_value(ensured));
     } else {
-        print!("{}", ensured_text(ensured));
+        out!("{}", ensured_text(ensured));
     }
 }
 
@@ -94,9 +116,9 @@ pub fn known_actions(json: bool) {
     }
     let width = Action::KNOWN.iter().map(|a| a.as_str().len()).max().unwrap_or(0);
     for action in Action::KNOWN {
-        println!("{:width$}  {}", action.as_str(), action.description().unwrap_or_default());
+        outln!("{:width$}  {}", action.as_str(), action.description().unwrap_or_default());
     }
-    println!("\nThulium has more actions than are public; any other name is sent as given.");
+    outln!("\nThulium has more actions than are public; any other name is sent as given.");
 }
 
 pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool) {
@@ -104,18 +126,20 @@ pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool
         print_json(&json!({ "base_url": base_url, "required_user": required_user }));
         return;
     }
-    println!("Thulium webhooks simulator listening on {base_url}");
+    outln!("Thulium webhooks simulator listening on {base_url}");
     match required_user {
-        Some(user) => println!("It accepts the API user {user} with the password you gave it."),
-        None => println!("It accepts any HTTP Basic credentials with a user name."),
+        Some(user) => outln!(
+            "It accepts only the API user {user}, with the password from --require-password-env (empty without it)."
+        ),
+        None => outln!("It accepts any HTTP Basic credentials with a user name."),
     }
     let user = required_user.unwrap_or("api_user");
     let password = if required_user.is_some() { "<the password>" } else { "api_pass" };
-    println!(
+    outln!(
         "Try: export THULIUM_BASE_URL={base_url} THULIUM_API_USER={user} THULIUM_API_PASSWORD={password}"
     );
-    println!("     thulium-webhooks list");
-    println!("Stop it with Ctrl-C.");
+    outln!("     thulium-webhooks list");
+    outln!("Stop it with Ctrl-C.");
 }
 
 pub fn listening(url: &str, user: Option<&str>, json: bool) {
@@ -123,19 +147,19 @@ pub fn listening(url: &str, user: Option<&str>, json: bool) {
         print_json_line(&json!({ "listening": url, "required_user": user }));
         return;
     }
-    println!("Listening for notifications on {url} (any path, POST)");
+    outln!("Listening for notifications on {url} (any path, POST)");
     match user {
-        Some(user) => println!("Basic auth required: user {user} with the password you gave."),
-        None => println!("No credentials required."),
+        Some(user) => outln!("Basic auth required: user {user} with the password you gave."),
+        None => outln!("No credentials required."),
     }
-    println!("Stop with Ctrl-C.");
+    outln!("Stop with Ctrl-C.");
 }
 
 pub fn notification(notification: &Notification, json: bool) {
     if json {
         print_json_line(&notification_value(notification));
     } else {
-        print!("{}", notification_text(notification));
+        out!("{}", notification_text(notification));
     }
 }
 
@@ -167,7 +191,7 @@ pub fn deliveries(action: &Action, deliveries: &[Delivery], json: bool) {
     if json {
         print_json(&json!(deliveries));
     } else {
-        print!("{}", deliveries_text(action, deliveries));
+        out!("{}", deliveries_text(action, deliveries));
     }
 }
 
@@ -182,9 +206,9 @@ pub fn delivery_log(deliveries: &[Delivery], json: bool) {
     if json {
         print_json(&json!(deliveries));
     } else if deliveries.is_empty() {
-        println!("no deliveries yet");
+        outln!("no deliveries yet");
     } else {
-        print!("{}", deliveries.iter().map(delivery_line).collect::<String>());
+        out!("{}", deliveries.iter().map(delivery_line).collect::<String>());
     }
 }
 
@@ -221,17 +245,17 @@ impl Steps {
 
     pub fn say(&self, line: &str) {
         if !self.json {
-            println!("{line}\n");
+            outln!("{line}\n");
         }
     }
 
     pub fn step(&mut self, title: &str, value: Value, text: impl FnOnce() -> String) {
         if !self.json {
-            println!("{}. {title}", self.done.len() + 1);
+            outln!("{}. {title}", self.done.len() + 1);
             for line in text().lines() {
-                println!("   {line}");
+                outln!("   {line}");
             }
-            println!();
+            outln!();
         }
         self.done.push(json!({ "step": title, "result": value }));
     }
@@ -240,7 +264,7 @@ impl Steps {
         if self.json {
             print_json(&Value::Array(self.done));
         } else {
-            println!(
+            outln!(
                 "Done: {} steps against the simulator, all through the generated client.",
                 self.done.len()
             );
@@ -283,9 +307,9 @@ fn printable(text: &str) -> String {
 }
 
 fn print_json_line(value: &Value) {
-    println!("{value}");
+    outln!("{value}");
 }
 
 fn print_json(value: &Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialize"));
+    outln!("{}", serde_json::to_string_pretty(value).expect("JSON values always serialize"));
 }
