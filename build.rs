@@ -35,14 +35,15 @@ fn main() {
             "crate::action::Action",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
-        // Notifications: Thulium sends ids as numbers or numeric strings, and dates without
-        // a zone; these hand-written types accept exactly that. The `Notification` oneOf
-        // becomes an open enum that keeps unknown actions.
+        // Thulium sends ids as numbers or numeric strings, and dates without a zone;
+        // these hand-written types accept exactly that. The `Notification` oneOf becomes
+        // an open enum that keeps unknown actions.
         .with_replacement(
             "NotificationId",
             "crate::notification::Id",
             [TypeImpl::Display].into_iter(),
         )
+        .with_replacement("WebhookId", "crate::notification::Id", [TypeImpl::Display].into_iter())
         .with_replacement(
             "NotificationDate",
             "crate::notification::LocalDateTime",

@@ -12,6 +12,7 @@ use crate::{
     config::{BaseUrl, ClientBuilder, Credentials, USER_AGENT},
     generated::Client as GeneratedClient,
     hooks::CallContext,
+    retry::RetryPolicy,
     subscription::Ensured,
     types::{ApiError, Webhook, WebhookCreate},
 };
@@ -26,6 +27,7 @@ pub struct Client {
     credentials: Credentials,
     authorization: HeaderValue,
     timeout: Duration,
+    retry: RetryPolicy,
     http: reqwest::Client,
 }
 
@@ -40,6 +42,7 @@ impl Client {
         base_url: BaseUrl,
         credentials: Credentials,
         timeout: Duration,
+        retry: RetryPolicy,
     ) -> Result<Self, Error> {
         let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
@@ -56,7 +59,7 @@ impl Client {
             .build()
             .map_err(|e| Error::config("http", format!("cannot set up the HTTP client: {e}")))?;
         let authorization = credentials.header();
-        Ok(Client { base_url, credentials, authorization, timeout, http })
+        Ok(Client { base_url, credentials, authorization, timeout, retry, http })
     }
 
     /// The normalised base URL, e.g. `https://acme.thulium.com/api`.
@@ -76,9 +79,10 @@ impl Client {
 
     /// `GET /webhooks`: every subscription of the system.
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>, Error> {
+        let started = std::time::Instant::now();
         let api = self.generated();
         let result = api.list_webhooks().await;
-        self.finish_with("listWebhooks", &api, result, None).await
+        self.finish_with("listWebhooks", &api, result, None, started).await
     }
 
     /// `POST /webhooks`: creates a subscription (checked with
@@ -88,11 +92,12 @@ impl Client {
     /// [`Client::ensure_webhook`].
     pub async fn create_webhook(&self, webhook: &WebhookCreate) -> Result<Webhook, Error> {
         webhook.validate()?;
+        let started = std::time::Instant::now();
         let api = self.generated();
         let result = api.create_webhook(webhook).await;
         // The webhook password is in the request: a server echoing it must not show it.
         let extra = webhook.http_auth_password.as_ref().map(|p| p.expose().to_owned());
-        self.finish_with("createWebhook", &api, result, extra).await
+        self.finish_with("createWebhook", &api, result, extra, started).await
     }
 
     /// Creates the subscription unless one with the same URL and the same set of actions
@@ -115,7 +120,7 @@ impl Client {
         GeneratedClient::new_with_client(
             self.base_url.as_str(),
             self.http.clone(),
-            CallContext::new(Some(self.authorization.clone())),
+            CallContext::new(Some(self.authorization.clone()), self.retry.clone()),
         )
     }
 
@@ -127,8 +132,9 @@ impl Client {
         api: &GeneratedClient,
         result: Result<ResponseValue<T>, progenitor_client::Error<ApiError>>,
         extra_secret: Option<String>,
+        started: std::time::Instant,
     ) -> Result<T, Error> {
-        match result {
+        let result = match result {
             Ok(value) => Ok(value.into_inner()),
             Err(error) => {
                 let status = api.inner().status();
@@ -138,7 +144,17 @@ impl Client {
                 secrets.extend(extra_secret);
                 Err(error.scrubbed(&secrets))
             }
-        }
+        };
+        // One event per call, whatever happened; no secret is among its fields.
+        tracing::debug!(
+            operation,
+            status = api.inner().status().map(|s| s.as_u16()),
+            duration_ms = started.elapsed().as_millis() as u64,
+            request_id = result.as_ref().err().and_then(Error::request_id),
+            error = result.as_ref().err().map(tracing::field::display),
+            "thulium call"
+        );
+        result
     }
 
     /// What a server might echo back that must never be shown: the password, the

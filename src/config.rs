@@ -5,7 +5,7 @@ use std::{fmt, time::Duration};
 
 use reqwest::header::HeaderValue;
 
-use crate::{Error, secret::Secret};
+use crate::{Error, RetryPolicy, secret::Secret};
 
 /// The request timeout Thulium's own samples use (`CURLOPT_TIMEOUT, 30`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -212,6 +212,7 @@ pub struct ClientBuilder {
     base_url: Option<Result<BaseUrl, Error>>,
     credentials: Option<Result<Credentials, Error>>,
     timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
 }
 
 impl ClientBuilder {
@@ -237,6 +238,13 @@ impl ClientBuilder {
     /// ([`DEFAULT_TIMEOUT`] unless set).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How requests are retried ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -278,7 +286,11 @@ impl ClientBuilder {
         if timeout.is_zero() {
             return Err(Error::config("timeout", "the timeout must be longer than zero"));
         }
-        crate::Client::from_parts(base_url, credentials, timeout)
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(Error::config("retry", "max_attempts must be at least 1 (1 = no retries)"));
+        }
+        crate::Client::from_parts(base_url, credentials, timeout, retry)
     }
 }
 

@@ -127,6 +127,16 @@ impl Error {
                 Error::Api { operation, status, request_id: body.request_id, errors: body.errors }
             }
             E::InvalidResponsePayload(bytes, _) => match status {
+                // A success status with Thulium's error body: an error all the same.
+                Some(status) if status.is_success() && thulium_error(&bytes).is_some() => {
+                    let body = thulium_error(&bytes).expect("checked just above");
+                    Error::Api {
+                        operation,
+                        status,
+                        request_id: body.request_id,
+                        errors: body.errors,
+                    }
+                }
                 // progenitor expected Thulium's error body and got something else.
                 Some(status) if !status.is_success() => {
                     Error::Http { operation, status, excerpt: excerpt(&bytes) }
@@ -145,6 +155,11 @@ impl Error {
             E::Custom(message) => Error::Transport { operation, message },
         }
     }
+}
+
+/// Thulium's error body, if `body` is one (with at least one error).
+fn thulium_error(body: &[u8]) -> Option<ApiError> {
+    serde_json::from_slice::<ApiError>(body).ok().filter(|e| !e.errors.is_empty())
 }
 
 /// A status the spec does not list (a redirect, 204, 1xx): read a bounded part of the

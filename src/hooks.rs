@@ -1,26 +1,34 @@
 //! Cross-cutting concerns of every generated call, as progenitor `ClientHooks`:
 //! HTTP Basic auth (progenitor ignores `securitySchemes`), no `api-version` header
-//! (progenitor adds one that Thulium does not define), and a note of the response
-//! status, which progenitor drops when an error body is not the spec's JSON.
+//! (progenitor adds one that Thulium does not define), retries (see [`crate::retry`]),
+//! tracing of each attempt, and a note of the response status, which progenitor drops
+//! when an error body is not the spec's JSON.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::{StatusCode, header::HeaderValue};
 
-use crate::generated::Client as GeneratedClient;
+use crate::{
+    generated::Client as GeneratedClient,
+    retry::{Outcome, RetryPolicy, next_delay},
+};
 
 /// What the hooks need for one call. Built by [`crate::Client`] for each request, so the
 /// status it records belongs to that request alone.
 #[derive(Clone)]
 pub struct CallContext {
     authorization: Option<HeaderValue>,
+    retry: RetryPolicy,
     status: Arc<Mutex<Option<StatusCode>>>,
 }
 
 impl CallContext {
-    pub(crate) fn new(authorization: Option<HeaderValue>) -> Self {
-        CallContext { authorization, status: Arc::default() }
+    pub(crate) fn new(authorization: Option<HeaderValue>, retry: RetryPolicy) -> Self {
+        CallContext { authorization, retry, status: Arc::default() }
     }
 
     /// The status of the response this call received, if any arrived.
@@ -34,6 +42,7 @@ impl std::fmt::Debug for CallContext {
         // The Authorization header is never shown, not even as `Sensitive`.
         f.debug_struct("CallContext")
             .field("authorization", &self.authorization.as_ref().map(|_| crate::secret::REDACTED))
+            .field("retry", &self.retry)
             .field("status", &self.status())
             .finish()
     }
@@ -56,11 +65,47 @@ impl ClientHooks<CallContext> for GeneratedClient {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        *self.inner().status.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
-            Some(response.status());
-        Ok(response)
+        let context = self.inner();
+        let idempotent = matches!(*request.method(), reqwest::Method::GET | reqwest::Method::HEAD);
+        let started = Instant::now();
+        let mut request = request;
+        let mut attempt = 1;
+        loop {
+            // A copy for the next attempt; bodies here are always bytes, so it exists.
+            let copy = request.try_clone();
+            let sent = Instant::now();
+            let result = self.client().execute(request).await;
+            let outcome = match &result {
+                Ok(response) => Outcome::Answered(response.status(), response.headers()),
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::NoAnswer,
+            };
+            let delay = next_delay(&context.retry, idempotent, attempt, started.elapsed(), outcome);
+            let status = result.as_ref().ok().map(|r| r.status().as_u16());
+            tracing::debug!(
+                operation = info.operation_id,
+                attempt,
+                status,
+                duration_ms = sent.elapsed().as_millis() as u64,
+                retry_in_ms = delay.map(|d| d.as_millis() as u64),
+                "thulium request attempt"
+            );
+            match (delay, copy) {
+                (Some(delay), Some(copy)) => {
+                    tokio::time::sleep(delay).await;
+                    request = copy;
+                    attempt += 1;
+                }
+                _ => {
+                    if let Ok(response) = &result {
+                        *context.status.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                            Some(response.status());
+                    }
+                    return result;
+                }
+            }
+        }
     }
 }

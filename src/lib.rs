@@ -13,6 +13,7 @@ mod generated;
 mod hooks;
 pub mod notification;
 pub mod receiver;
+pub mod retry;
 pub mod secret;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -23,6 +24,7 @@ pub use client::Client;
 pub use config::ClientBuilder;
 pub use error::Error;
 pub use notification::{Event, Notification, NotificationError};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use subscription::Ensured;
 pub use types::{ApiError, ApiErrorItem, Webhook, WebhookCreate};

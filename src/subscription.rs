@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn matching_ignores_order_and_trailing_slash() {
         let existing = Webhook {
-            id: 1,
+            id: 1.into(),
             actions: vec![Action::CustomerCreated, Action::CustomerUpdated],
             subscription_url: "https://example.pl/".into(),
             http_auth_user: Some(String::new()),

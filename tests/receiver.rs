@@ -122,7 +122,7 @@ async fn simulator_delivers_to_a_receiver_with_basic_auth() {
         .await;
     assert_eq!(deliveries.len(), 1);
     assert!(deliveries[0].delivered(), "{deliveries:?}");
-    assert_eq!(deliveries[0].webhook_id, webhook.id);
+    assert_eq!(webhook.id, deliveries[0].webhook_id);
 
     let notification = listener.next().await.unwrap().unwrap();
     let Event::CustomerUpdated(event) = notification.event() else { panic!("{notification:?}") };

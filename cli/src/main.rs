@@ -7,7 +7,7 @@ use std::{process::ExitCode, time::Duration};
 
 use clap::{Args, Parser, Subcommand};
 use thulium_webhooks::{
-    Action, Client, Error, Secret, WebhookCreate,
+    Action, Client, Error, RetryPolicy, Secret, WebhookCreate,
     config::{ENV_API_PASSWORD, ENV_API_USER, ENV_BASE_URL, ENV_SYSTEM},
     notification::Fields,
     receiver::{Listener, Receiver},
@@ -67,6 +67,11 @@ struct Connection {
     /// Request timeout in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, global = true)]
     timeout: f64,
+
+    /// Attempts in all for a request that may be retried (1: no retries). See the
+    /// README's retry policy.
+    #[arg(long, value_name = "N", default_value_t = 3, global = true)]
+    attempts: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -282,7 +287,11 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
                 connection.timeout
             ))
         })?;
-    Ok(builder.credentials(user.clone(), password).timeout(timeout).build()?)
+    if connection.attempts == 0 {
+        return Err(Failure::Usage("--attempts must be at least 1".into()));
+    }
+    let retry = RetryPolicy { max_attempts: connection.attempts, ..RetryPolicy::default() };
+    Ok(builder.credentials(user.clone(), password).timeout(timeout).retry(retry).build()?)
 }
 
 /// Reads a password from the environment variable `name`; its value is never printed.

@@ -18,6 +18,18 @@ impl Id {
     }
 }
 
+impl PartialEq<i64> for Id {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<i64> for Id {
+    fn from(id: i64) -> Self {
+        Id(id)
+    }
+}
+
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -78,7 +78,7 @@ pub(crate) async fn deliver_all(
                 };
             let delivery = Delivery {
                 id: first_id + index as u64,
-                webhook_id: webhook.id,
+                webhook_id: webhook.id.get(),
                 action,
                 subscription_url: webhook.subscription_url.clone(),
                 body,

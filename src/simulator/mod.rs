@@ -364,7 +364,7 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
         Ok((actions, subscription_url, user, password)) => {
             let id = state.next_id.fetch_add(1, Ordering::Relaxed) as i64;
             let webhook = Webhook {
-                id,
+                id: id.into(),
                 actions,
                 subscription_url,
                 http_auth_user: Some(user),
