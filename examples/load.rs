@@ -29,9 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. deliveries
     let simulator = Arc::new(Simulator::start().await?);
-    let mut listener = Listener::start(Receiver::new().with_basic_auth("thulium", "load-pass"), 0).await?;
-    let subscription =
-        WebhookCreate::new(listener.url(), [Action::CustomerUpdated]).with_basic_auth("thulium", "load-pass");
+    let mut listener =
+        Listener::start(Receiver::new().with_basic_auth("thulium", "load-pass"), 0).await?;
+    let subscription = WebhookCreate::new(listener.url(), [Action::CustomerUpdated])
+        .with_basic_auth("thulium", "load-pass");
     simulator.client()?.create_webhook(&subscription).await?;
 
     let started = Instant::now();
@@ -41,7 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let permit = permits.clone().acquire_owned().await?;
         let simulator = simulator.clone();
         tasks.spawn(async move {
-            let deliveries = simulator.trigger(Action::CustomerUpdated, [("customer_id", i.to_string())]).await;
+            let deliveries =
+                simulator.trigger(Action::CustomerUpdated, [("customer_id", i.to_string())]).await;
             drop(permit);
             deliveries.len() == 1 && deliveries[0].delivered()
         });
@@ -69,7 +71,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         elapsed.as_secs_f64(),
         delivered as f64 / elapsed.as_secs_f64()
     );
-    let deliveries_ok = delivered == notifications && seen.len() as u64 == notifications && misparsed == 0;
+    let deliveries_ok =
+        delivered == notifications && seen.len() as u64 == notifications && misparsed == 0;
 
     // 2. API requests
     let client = simulator.client()?;
@@ -87,7 +90,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let ok = if i % 2 == 0 {
                 client.list_webhooks().await.is_ok()
             } else {
-                let body = WebhookCreate::new(format!("http://127.0.0.1:9/hook/{i}"), [Action::TicketCreated]);
+                let body = WebhookCreate::new(
+                    format!("http://127.0.0.1:9/hook/{i}"),
+                    [Action::TicketCreated],
+                );
                 client.create_webhook(&body).await.is_ok()
             };
             drop(permit);
@@ -103,5 +109,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         elapsed.as_secs_f64(),
         requests as f64 / elapsed.as_secs_f64()
     );
-    if deliveries_ok && succeeded == requests { Ok(()) } else { Err("losses or errors, see above".into()) }
+    if deliveries_ok && succeeded == requests {
+        Ok(())
+    } else {
+        Err("losses or errors, see above".into())
+    }
 }

@@ -126,7 +126,9 @@ impl BaseUrl {
         let url = url::Url::parse(input).map_err(|e| {
             Error::config("base_url", format!("{} is not a URL: {e}", quotable(input)))
         })?;
-        if !url.username().is_empty() || url.password().is_some() {
+        // `@` has no business in a base URL; where it is, credentials were meant, even
+        // when the URL parser reads `http://a:/@host` as a path.
+        if !url.username().is_empty() || url.password().is_some() || input.contains('@') {
             return Err(Error::config(
                 "base_url",
                 "the URL contains credentials; give them as the API user and password instead",

@@ -519,4 +519,38 @@ mod tests {
         assert!(!detail.contains("hunter2"), "{detail}");
         assert_eq!(decode_detail::<crate::types::Webhook>(b""), "the body is empty or blank");
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 10_000,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// Any error body: an excerpt, never a panic, at most 200 characters plus the
+            /// ellipsis, on one line.
+            #[test]
+            fn error_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+                let shown = excerpt(&body);
+                prop_assert!(shown.chars().count() <= EXCERPT_CHARS + 1);
+                prop_assert!(!shown.contains('\n'));
+                let _ = decode_detail::<Vec<crate::types::Webhook>>(&body);
+                let _ = serde_json::from_slice::<ApiError>(&body);
+            }
+
+            /// Server text: secrets gone, no control characters left, never a panic.
+            #[test]
+            fn server_text_is_cleaned(text in any::<String>(), secret in "[A-Z0-9]{3,12}", padding in any::<String>()) {
+                let text = format!("{padding}{text}{secret}{text}");
+                let cleaned = clean_server_text(&text, std::slice::from_ref(&secret));
+                prop_assert!(!cleaned.contains(&secret), "{}", cleaned);
+                prop_assert!(!cleaned.chars().any(char::is_control), "{:?}", cleaned);
+            }
+        }
+    }
 }

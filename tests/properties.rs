@@ -6,6 +6,11 @@ use thulium_webhooks::{Notification, notification::Fields};
 
 const CASES: u32 = 10_000;
 
+/// 10,000 cases; failures are reported, not written to a regressions file.
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() }
+}
+
 fn content_type() -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         Just(None),
@@ -35,7 +40,7 @@ fn field_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES))]
+    #![proptest_config(config())]
 
     #[test]
     fn parsing_arbitrary_bytes_never_panics(content_type in content_type(), body in proptest::collection::vec(any::<u8>(), 0..256)) {
@@ -59,6 +64,59 @@ proptest! {
         }
         if let Ok(parsed) = Notification::parse(Some("application/x-www-form-urlencoded"), fields.to_form().as_bytes()) {
             prop_assert_eq!(parsed.fields(), &fields);
+        }
+    }
+}
+
+fn url_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "(https?|ftp|HTTP)://[a-z0-9.:@/?#%\\[\\]-]{0,40}",
+        "https?://[a-z]{1,8}:[a-zA-Z0-9/?#]{1,10}@[a-z0-9.]{1,12}(:[0-9]{1,5})?(/[a-z]{0,5}){0,4}/?",
+        "[a-zA-Z0-9 ./:-]{0,30}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Base URLs: never a panic; what is accepted is normalised; a rejected URL with
+    /// credentials never shows them.
+    #[test]
+    fn base_url_validation(input in url_like()) {
+        match thulium_webhooks::config::BaseUrl::parse(&input) {
+            Ok(url) => {
+                let url = url.as_str();
+                prop_assert!(url.starts_with("http://") || url.starts_with("https://"), "{}", url);
+                prop_assert!(url.ends_with("/api"), "{}", url);
+                prop_assert!(!url["https://".len()..].contains("//"), "{}", url);
+                prop_assert!(!url.contains('@'), "{}", url);
+            }
+            Err(error) => {
+                if let Some(at) = input.find('@') {
+                    let secret = &input[..at];
+                    let shown = error.to_string();
+                    prop_assert!(secret.len() < 8 || !shown.contains(secret), "{}", shown);
+                }
+            }
+        }
+    }
+
+    /// System names, credentials and subscription URLs: checked without panicking.
+    #[test]
+    fn config_and_input_validation(system in any::<String>(), user in any::<String>(), password in "[A-Z0-9]{4,12}", url in url_like()) {
+        if let Ok(base) = thulium_webhooks::config::BaseUrl::for_system(&system) {
+            prop_assert!(base.as_str().ends_with(".thulium.com/api"));
+        }
+        if let Ok(credentials) = thulium_webhooks::config::Credentials::new(user.clone(), password.clone()) {
+            prop_assert!(!credentials.user().contains(':'));
+            let debug = format!("{credentials:?}");
+            prop_assert!(!debug.contains(&password) || user.contains(&password), "{}", debug);
+        }
+        let checked = thulium_webhooks::subscription::check_subscription_url(&url);
+        if checked.is_ok() {
+            let lower = url.to_ascii_lowercase();
+            prop_assert!(lower.starts_with("http://") || lower.starts_with("https://"), "{}", url);
         }
     }
 }

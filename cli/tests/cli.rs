@@ -293,3 +293,44 @@ async fn simulator_trigger_and_deliveries_from_the_shell() {
     let transcript = [triggered, nobody, log].iter().map(snapshot).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("simulator_trigger", without_ports(&transcript));
 }
+
+/// The CLI honours proxy variables for remote systems (a loopback stand-in plays the
+/// proxy here; nothing leaves the machine), and never uses them for loopback ones.
+#[tokio::test]
+async fn proxy_variables_are_honoured_for_remote_systems() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let seen = tokio::spawn(async move {
+        let (mut stream, _) = proxy.accept().await.unwrap();
+        let mut buffer = vec![0u8; 4096];
+        let n = stream.read(&mut buffer).await.unwrap();
+        stream
+            .write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]",
+            )
+            .await
+            .unwrap();
+        String::from_utf8_lossy(&buffer[..n]).lines().next().unwrap_or_default().to_owned()
+    });
+    let env = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("THULIUM_BASE_URL", "http://thulium.invalid/api"),
+        ("THULIUM_API_USER", "api_user"),
+        ("THULIUM_API_PASSWORD", API_PASSWORD),
+    ];
+    let run = cli(&["list", "--attempts", "1"], &env, "").await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(seen.await.unwrap(), "GET http://thulium.invalid/api/webhooks HTTP/1.1");
+
+    // The simulator on loopback is reached directly even with a (dead) proxy configured.
+    let simulator = Simulator::start().await.unwrap();
+    let base = simulator.base_url();
+    let env = [
+        ("HTTP_PROXY", "http://127.0.0.1:9"),
+        ("THULIUM_BASE_URL", base.as_str()),
+        ("THULIUM_API_USER", "api_user"),
+        ("THULIUM_API_PASSWORD", API_PASSWORD),
+    ];
+    assert_eq!(cli(&["list"], &env, &base).await.code, 0);
+}
