@@ -123,7 +123,7 @@ pub fn known_actions(json: bool) {
 
 pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool) {
     if json {
-        print_json(&json!({ "base_url": base_url, "required_user": required_user }));
+        print_json_line(&json!({ "base_url": base_url, "required_user": required_user }));
         return;
     }
     outln!("Thulium webhooks simulator listening on {base_url}");
