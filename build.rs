@@ -15,6 +15,7 @@ fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
 
+    let started = std::time::Instant::now();
     let text = fs::read_to_string(SPEC).unwrap_or_else(|e| fail(&format!("cannot read it: {e}")));
     // Deserialize straight into openapiv3 (not through serde_json::Value) so that a
     // mistake is reported with its line and column in openapi.yaml.
@@ -64,6 +65,9 @@ fn main() {
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     write(&Path::new(&out_dir).join("codegen.rs"), &prettyplease::unparse(&file));
     write(&Path::new(&out_dir).join("notification_examples.rs"), &notification_examples(&spec));
+    // How long generation took, for `cargo bench --bench compare` to report.
+    let elapsed = format!("{:.1} ms\n", started.elapsed().as_secs_f64() * 1000.0);
+    write(&Path::new(&out_dir).join("codegen_time.txt"), &elapsed);
 }
 
 /// Two tables from the `*Notification` schemas: each action's documented example as text

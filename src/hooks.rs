@@ -73,8 +73,9 @@ impl ClientHooks<CallContext> for GeneratedClient {
         let mut request = request;
         let mut attempt = 1;
         loop {
-            // A copy for the next attempt; bodies here are always bytes, so it exists.
-            let copy = request.try_clone();
+            // A copy for a next attempt, if one may follow (bodies here are always bytes,
+            // so it can be made).
+            let copy = if attempt < context.retry.max_attempts { request.try_clone() } else { None };
             let sent = Instant::now();
             let result = self.client().execute(request).await;
             let outcome = match &result {

@@ -21,7 +21,7 @@ mod value;
 use std::fmt;
 
 use serde::{Serialize, de::DeserializeOwned};
-use serde_json::{Map, Value, value::RawValue};
+use serde_json::{Value, value::RawValue};
 
 pub use value::{Id, LocalDateTime};
 
@@ -163,24 +163,74 @@ pub struct UnknownEvent {
     pub action: String,
 }
 
-/// Decodes the typed fields of a known action from the present (non-absent) fields.
+/// Decodes the typed fields of a known action from the present (non-absent) fields,
+/// straight from the borrowed text (no intermediate JSON value): the last value of a
+/// field wins, and a last value that means "absent" leaves the field out.
 fn decode<T: DeserializeOwned>(fields: &Fields) -> Result<T, NotificationError> {
-    let mut object = Map::new();
-    for (name, value) in fields.iter() {
-        if is_absent(value) {
-            object.remove(name);
-        } else {
-            object.insert(name.to_owned(), Value::String(value.to_owned()));
-        }
+    let pairs = &fields.0;
+    // Lazily, without allocating: each field's last value, when it is not "absent".
+    let present = || {
+        pairs.iter().enumerate().filter_map(move |(i, (name, value))| {
+            let overridden = pairs[i + 1..].iter().any(|(later, _)| later == name);
+            (!overridden && !is_absent(value)).then_some((name.as_str(), Text(value)))
+        })
+    };
+    let map = || serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(present());
+    match T::deserialize(map()) {
+        Ok(value) => Ok(value),
+        // Only a failure pays for finding the path of the field at fault.
+        Err(_) => match serde_path_to_error::deserialize::<_, T>(map()) {
+            Ok(value) => Ok(value),
+            Err(e) => {
+                let field = e.path().to_string();
+                let message = e.into_inner().to_string();
+                // serde says "missing field `x`"; name the field either way.
+                let field =
+                    if field == "." { message.split('`').nth(1).unwrap_or("?").to_owned() } else { field };
+                Err(NotificationError::field(field, message))
+            }
+        },
     }
-    serde_path_to_error::deserialize(Value::Object(object)).map_err(|e| {
-        let field = e.path().to_string();
-        let message = e.into_inner().to_string();
-        // serde says "missing field `x`"; name the field either way.
-        let field =
-            if field == "." { message.split('`').nth(1).unwrap_or("?").to_owned() } else { field };
-        NotificationError::field(field, message)
-    })
+}
+
+/// A field's text as a serde value: a string, which also reads as `Some(string)` and as
+/// a unit enum variant (the generated `action` enums).
+#[derive(Clone, Copy)]
+struct Text<'a>(&'a str);
+
+impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for Text<'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Text<'de> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_enum(serde::de::value::BorrowedStrDeserializer::new(self.0))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
 }
 
 /// A parsed notification: its action, the typed event, and every field as it arrived.
@@ -238,9 +288,14 @@ impl Notification {
             .0;
         let mut fields = Vec::with_capacity(object.len());
         for (name, raw) in object {
-            let text = match serde_json::from_str::<String>(raw.get()) {
-                Ok(string) => string,
-                Err(_) => raw.get().to_owned(),
+            let raw = raw.get();
+            let text = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                // A string without escapes is its own text; with escapes, unescape it.
+                Some(inner) if !inner.contains('\\') => inner.to_owned(),
+                Some(_) => serde_json::from_str::<String>(raw).map_err(|e| {
+                    NotificationError::body(format!("the JSON body is not an object of fields: {e}"))
+                })?,
+                None => raw.to_owned(),
             };
             fields.push((name, text));
         }
@@ -366,6 +421,9 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for RawObject<'a> {
 }
 
 fn form_decode(text: &str) -> Result<String, std::str::Utf8Error> {
+    if !text.contains(['+', '%']) {
+        return Ok(text.to_owned());
+    }
     let plus_as_space = text.replace('+', " ");
     percent_encoding::percent_decode_str(&plus_as_space).decode_utf8().map(|s| s.into_owned())
 }
