@@ -16,7 +16,9 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use thulium_webhooks::{Action, Client, Notification, RetryPolicy, WebhookCreate, simulator::Simulator};
+use thulium_webhooks::{
+    Action, Client, Notification, RetryPolicy, WebhookCreate, simulator::Simulator,
+};
 
 const ROUNDS: u32 = 30;
 
@@ -43,7 +45,11 @@ impl Pair {
             self.a.iter().zip(&self.b).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64()).collect();
         ratios.sort_by(f64::total_cmp);
         let middle = ratios.len() / 2;
-        if ratios.len() % 2 == 0 { (ratios[middle - 1] + ratios[middle]) / 2.0 } else { ratios[middle] }
+        if ratios.len().is_multiple_of(2) {
+            (ratios[middle - 1] + ratios[middle]) / 2.0
+        } else {
+            ratios[middle]
+        }
     }
 }
 
@@ -58,7 +64,7 @@ where
     b().await;
     let mut pair = Pair { a: Vec::new(), b: Vec::new() };
     for round in 0..ROUNDS {
-        if round % 2 == 1 {
+        if !round.is_multiple_of(2) {
             let started = Instant::now();
             b().await;
             pair.b.push(started.elapsed());
@@ -66,7 +72,7 @@ where
         let started = Instant::now();
         a().await;
         pair.a.push(started.elapsed());
-        if round % 2 == 0 {
+        if round.is_multiple_of(2) {
             let started = Instant::now();
             b().await;
             pair.b.push(started.elapsed());
@@ -98,7 +104,8 @@ struct Baseline {
 
 impl Baseline {
     fn new(base_url: &str) -> Self {
-        let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().unwrap();
+        let http =
+            reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().unwrap();
         Baseline { http, url: format!("{base_url}/webhooks") }
     }
 
@@ -145,20 +152,26 @@ fn sdk(simulator: &Simulator) -> Client {
 
 async fn client_benchmarks() {
     println!("## Generated client vs hand-written reqwest + serde (loopback simulator)\n");
-    println!("| call | calls per side | SDK calls/s | baseline calls/s | throughput ratio SDK / baseline (median of rounds) |");
+    println!(
+        "| call | calls per side | SDK calls/s | baseline calls/s | throughput ratio SDK / baseline (median of rounds) |"
+    );
     println!("|---|---|---|---|---|");
     for (subscriptions, calls) in [(1usize, 100u32), (100, 50), (10_000, 2)] {
         let simulator = Simulator::start().await.unwrap();
         let client = sdk(&simulator);
         for i in 0..subscriptions {
-            let body = WebhookCreate::new(format!("https://example.pl/{i}"), [Action::CustomerCreated]);
+            let body =
+                WebhookCreate::new(format!("https://example.pl/{i}"), [Action::CustomerCreated]);
             client.create_webhook(&body).await.unwrap();
         }
         let baseline = Baseline::new(&simulator.base_url());
         let pair = alternate(
             || async {
                 for _ in 0..calls {
-                    assert_eq!(black_box(client.list_webhooks().await.unwrap()).len(), subscriptions);
+                    assert_eq!(
+                        black_box(client.list_webhooks().await.unwrap()).len(),
+                        subscriptions
+                    );
                 }
             },
             || async {
@@ -197,11 +210,16 @@ fn report(what: &str, calls: u32, pair: &Pair) {
     let sdk_rate = total / pair.total_a().as_secs_f64();
     let base_rate = total / pair.total_b().as_secs_f64();
     // Throughput ratio = baseline time / SDK time, per round.
-    println!("| {what} | {} | {sdk_rate:.0} | {base_rate:.0} | {:.3} |", calls * ROUNDS, 1.0 / pair.median_ratio());
+    println!(
+        "| {what} | {} | {sdk_rate:.0} | {base_rate:.0} | {:.3} |",
+        calls * ROUNDS,
+        1.0 / pair.median_ratio()
+    );
 }
 
 async fn parsing_benchmarks() {
-    const FORM: &[u8] = b"action=CUSTOMER_UPDATED&customer_id=682&company_id=null&date=2026-09-04+12%3A19%3A43";
+    const FORM: &[u8] =
+        b"action=CUSTOMER_UPDATED&customer_id=682&company_id=null&date=2026-09-04+12%3A19%3A43";
     const JSON: &[u8] = br#"{"action":"CUSTOMER_UPDATED","customer_id":"682","company_id":null,"date":"2026-09-04 12:19:43"}"#;
     const CHAT: &[u8] = b"action=CHAT_CONVERSATION_CREATED&conversation_id=3f2b7c1e-9a4d-4e8b-b6f1-0c5d2e7a9b14&client_name=John+Smith&client_email=john.smith%40example.com&date=2016-04-20+09%3A46%3A24&chat_queue_id=3";
     const ITERATIONS: u32 = 20_000;
@@ -209,10 +227,17 @@ async fn parsing_benchmarks() {
         form_urlencoded::parse(body).into_owned().collect()
     }
     println!("## Notification parsing vs splitting the form into a HashMap<String, String>\n");
-    println!("| input | parses per side | SDK ns/parse | baseline ns/parse | time ratio SDK / baseline (median of rounds) |");
+    println!(
+        "| input | parses per side | SDK ns/parse | baseline ns/parse | time ratio SDK / baseline (median of rounds) |"
+    );
     println!("|---|---|---|---|---|");
     for (name, body, content_type, baseline_body) in [
-        ("form, CUSTOMER_UPDATED (production example)", FORM, "application/x-www-form-urlencoded", FORM),
+        (
+            "form, CUSTOMER_UPDATED (production example)",
+            FORM,
+            "application/x-www-form-urlencoded",
+            FORM,
+        ),
         ("JSON, CUSTOMER_UPDATED", JSON, "application/json", FORM),
         ("form, CHAT_CONVERSATION_CREATED", CHAT, "application/x-www-form-urlencoded", CHAT),
     ] {
@@ -250,5 +275,8 @@ fn main() {
         client_benchmarks().await;
     });
     let codegen = include_str!(concat!(env!("OUT_DIR"), "/codegen_time.txt"));
-    println!("## Build\n\nbuild.rs code generation (parse openapi.yaml, progenitor, prettyplease): {}", codegen.trim());
+    println!(
+        "## Build\n\nbuild.rs code generation (parse openapi.yaml, progenitor, prettyplease): {}",
+        codegen.trim()
+    );
 }

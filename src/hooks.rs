@@ -75,7 +75,8 @@ impl ClientHooks<CallContext> for GeneratedClient {
         loop {
             // A copy for a next attempt, if one may follow (bodies here are always bytes,
             // so it can be made).
-            let copy = if attempt < context.retry.max_attempts { request.try_clone() } else { None };
+            let copy =
+                if attempt < context.retry.max_attempts { request.try_clone() } else { None };
             let sent = Instant::now();
             let result = self.client().execute(request).await;
             let outcome = match &result {

@@ -92,6 +92,12 @@ enum Command {
     /// Start the simulator in-process: list → create → list → ensure, then deliver a
     /// notification to a local receiver.
     Demo,
+    /// Print a shell completion script, e.g.
+    /// `thulium-webhooks completions bash > ~/.local/share/bash-completion/completions/thulium-webhooks`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -255,6 +261,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Listen(args) => listen(args, json).await?,
         Command::Demo => demo(json).await?,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                shell,
+                &mut command,
+                "thulium-webhooks",
+                &mut std::io::stdout(),
+            );
+        }
     }
     Ok(())
 }

@@ -334,3 +334,21 @@ async fn proxy_variables_are_honoured_for_remote_systems() {
     ];
     assert_eq!(cli(&["list"], &env, &base).await.code, 0);
 }
+
+#[tokio::test]
+async fn shell_completions_and_help() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = cli(&["completions", shell], &[], "").await;
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for word in ["thulium-webhooks", "ensure", "listen", "simulator"] {
+            assert!(run.stdout.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let help = cli(&["--help"], &[], "").await;
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Examples:") && help.stdout.contains("Exit status:"),
+        "{}",
+        help.stdout
+    );
+}

@@ -185,8 +185,11 @@ fn decode<T: DeserializeOwned>(fields: &Fields) -> Result<T, NotificationError> 
                 let field = e.path().to_string();
                 let message = e.into_inner().to_string();
                 // serde says "missing field `x`"; name the field either way.
-                let field =
-                    if field == "." { message.split('`').nth(1).unwrap_or("?").to_owned() } else { field };
+                let field = if field == "." {
+                    message.split('`').nth(1).unwrap_or("?").to_owned()
+                } else {
+                    field
+                };
                 Err(NotificationError::field(field, message))
             }
         },
@@ -209,11 +212,17 @@ impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for Text<'de
 impl<'de> serde::Deserializer<'de> for Text<'de> {
     type Error = serde::de::value::Error;
 
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         visitor.visit_borrowed_str(self.0)
     }
 
-    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         visitor.visit_some(self)
     }
 
@@ -293,7 +302,9 @@ impl Notification {
                 // A string without escapes is its own text; with escapes, unescape it.
                 Some(inner) if !inner.contains('\\') => inner.to_owned(),
                 Some(_) => serde_json::from_str::<String>(raw).map_err(|e| {
-                    NotificationError::body(format!("the JSON body is not an object of fields: {e}"))
+                    NotificationError::body(format!(
+                        "the JSON body is not an object of fields: {e}"
+                    ))
                 })?,
                 None => raw.to_owned(),
             };
