@@ -6,6 +6,7 @@ use std::{fmt, time::Duration};
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
 
 use crate::{
     Error,
@@ -79,10 +80,14 @@ impl Client {
 
     /// `GET /webhooks`: every subscription of the system.
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>, Error> {
-        let started = std::time::Instant::now();
-        let api = self.generated();
-        let result = api.list_webhooks().await;
-        self.finish_with("listWebhooks", &api, result, None, started).await
+        async {
+            let started = std::time::Instant::now();
+            let api = self.generated();
+            let result = api.list_webhooks().await;
+            self.finish_with("listWebhooks", &api, result, None, started).await
+        }
+        .instrument(call_span("listWebhooks"))
+        .await
     }
 
     /// `POST /webhooks`: creates a subscription (checked with
@@ -92,12 +97,16 @@ impl Client {
     /// [`Client::ensure_webhook`].
     pub async fn create_webhook(&self, webhook: &WebhookCreate) -> Result<Webhook, Error> {
         webhook.validate()?;
-        let started = std::time::Instant::now();
-        let api = self.generated();
-        let result = api.create_webhook(webhook).await;
-        // The webhook password is in the request: a server echoing it must not show it.
-        let extra = webhook.http_auth_password.as_ref().map(|p| p.expose().to_owned());
-        self.finish_with("createWebhook", &api, result, extra, started).await
+        async {
+            let started = std::time::Instant::now();
+            let api = self.generated();
+            let result = api.create_webhook(webhook).await;
+            // The webhook password is in the request: a server echoing it must not show it.
+            let extra = webhook.http_auth_password.as_ref().map(|p| p.expose().to_owned());
+            self.finish_with("createWebhook", &api, result, extra, started).await
+        }
+        .instrument(call_span("createWebhook"))
+        .await
     }
 
     /// Creates the subscription unless one with the same URL and the same set of actions
@@ -145,7 +154,12 @@ impl Client {
                 Err(error.scrubbed(&secrets))
             }
         };
-        // One event per call, whatever happened; no secret is among its fields.
+        // The call's span gets its outcome; one event per call says it too. No secret is
+        // among the fields.
+        let span = tracing::Span::current();
+        span.record("status", api.inner().status().map(|s| s.as_u16()));
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("request_id", result.as_ref().err().and_then(Error::request_id));
         tracing::debug!(
             operation,
             status = api.inner().status().map(|s| s.as_u16()),
@@ -205,6 +219,18 @@ impl Client {
             detail: format!("not the expected JSON (line {}, column {})", e.line(), e.column()),
         })
     }
+}
+
+/// The span of one SDK call: `thulium.call` with the operation, and, once known, the
+/// HTTP status, the duration and Thulium's `request_id`.
+fn call_span(operation: &'static str) -> tracing::Span {
+    tracing::debug_span!(
+        "thulium.call",
+        operation,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    )
 }
 
 impl fmt::Debug for Client {

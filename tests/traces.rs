@@ -50,6 +50,11 @@ async fn traces_carry_no_secrets() {
     let _ = client.create_webhook(&body).await;
     let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(logged.contains("thulium request attempt"), "the client does trace: {logged}");
+    assert!(
+        logged.contains("thulium.call{operation=\"listWebhooks\"")
+            || logged.contains("thulium.call{operation=listWebhooks"),
+        "{logged}"
+    );
     assert!(logged.contains("request_id=\"r1\"") || logged.contains("request_id=r1"), "{logged}");
     for secret in ["api-pass-CANARY", "hook-CANARY", "YXBpX3VzZXI6YXBpLXBhc3MtQ0FOQVJZ"] {
         assert!(!logged.contains(secret), "{secret} in traces: {logged}");
