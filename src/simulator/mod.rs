@@ -341,24 +341,26 @@ async fn list_webhooks(State(state): State<Arc<SimState>>, headers: HeaderMap) -
     Json(state.webhooks.lock().unwrap_or_else(|p| p.into_inner()).clone()).into_response()
 }
 
-async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) -> Response {
+/// The JSON body of an authenticated request, or the error answer (401, 413, 400).
+/// Like Thulium, the body is read as JSON whatever the Content-Type says: `curl -d`
+/// sends JSON labelled as a form.
+async fn authenticated_json(state: &SimState, request: Request) -> Result<Value, Response> {
     if let Some(refusal) = state.refuse_unauthenticated(request.headers()) {
-        return refusal;
+        return Err(refusal);
     }
-    let body = match read_body(&state, request.into_body()).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal,
-    };
-    // Like Thulium, the body is read as JSON whatever the Content-Type says: `curl -d`
-    // sends JSON labelled as a form.
-    let value: Value = match serde_json::from_slice(&body) {
+    let body = read_body(state, request.into_body()).await?;
+    serde_json::from_slice(&body).map_err(|e| {
+        state.error(
+            StatusCode::BAD_REQUEST,
+            vec![format!("The request body is not valid JSON: {e}.")],
+        )
+    })
+}
+
+async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) -> Response {
+    let value = match authenticated_json(&state, request).await {
         Ok(value) => value,
-        Err(e) => {
-            return state.error(
-                StatusCode::BAD_REQUEST,
-                vec![format!("The request body is not valid JSON: {e}.")],
-            );
-        }
+        Err(refusal) => return refusal,
     };
     match parse_create(&value) {
         Ok((actions, subscription_url, user, password)) => {
@@ -508,21 +510,9 @@ pub async fn deliveries_remote(client: &Client) -> Result<Vec<Delivery>, Error> 
 
 /// `POST /api/_simulator/trigger` with `{"action": "...", "fields": {"name": "value"}}`.
 async fn trigger_event(State(state): State<Arc<SimState>>, request: Request) -> Response {
-    if let Some(refusal) = state.refuse_unauthenticated(request.headers()) {
-        return refusal;
-    }
-    let body = match read_body(&state, request.into_body()).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal,
-    };
-    let request: Value = match serde_json::from_slice(&body) {
+    let request = match authenticated_json(&state, request).await {
         Ok(value) => value,
-        Err(e) => {
-            return state.error(
-                StatusCode::BAD_REQUEST,
-                vec![format!("The request body is not valid JSON: {e}.")],
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let action = match request.get("action").and_then(Value::as_str) {
         Some(action) if !action.trim().is_empty() => Action::from_name(action),
