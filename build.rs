@@ -2,7 +2,7 @@
 //!
 //! The spec is the single source of truth: edit it, and the next `cargo build` writes
 //! `$OUT_DIR/codegen.rs` again (which `src/generated.rs` includes). Nothing generated is
-//! committed. Hand-written types replace two schemas of the spec (see below); everything
+//! committed. Hand-written types replace six schemas of the spec (see below); everything
 //! else comes straight from the spec.
 
 use std::{env, fs, path::Path};

@@ -16,7 +16,9 @@ macro_rules! actions {
         ///
         /// Known names get a variant; any other name is kept in [`Action::Unknown`]
         /// exactly as it arrived, so it survives a round trip through the SDK.
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        /// Equality, ordering and hashing go by the name, so
+        /// `Action::Unknown("CUSTOMER_CREATED".into()) == Action::CustomerCreated`.
+        #[derive(Clone)]
         pub enum Action {
             $( $(#[$doc])* $variant, )*
             /// An action this version of the SDK does not know, kept verbatim.
@@ -79,6 +81,32 @@ impl Action {
     /// `true` unless this is [`Action::Unknown`].
     pub fn is_known(&self) -> bool {
         !matches!(self, Action::Unknown(_))
+    }
+}
+
+impl PartialEq for Action {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Action {}
+
+impl std::hash::Hash for Action {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Action {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Action {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -168,6 +196,16 @@ mod tests {
         assert_eq!(action, Action::Unknown("CALL_ENDED".into()));
         assert_eq!(serde_json::to_string(&action).unwrap(), r#""CALL_ENDED""#);
         assert!(!action.is_known());
+    }
+
+    #[test]
+    fn equality_goes_by_name() {
+        assert_eq!(Action::Unknown("CUSTOMER_CREATED".into()), Action::CustomerCreated);
+        let set: std::collections::HashSet<Action> =
+            [Action::Unknown("CUSTOMER_CREATED".into()), Action::CustomerCreated]
+                .into_iter()
+                .collect();
+        assert_eq!(set.len(), 1);
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Client {
         GeneratedClient::new_with_client(
             self.base_url.as_str(),
             self.http.clone(),
-            CallContext::new(Some(self.authorization.clone()), self.retry.clone()),
+            CallContext::new(Some(self.authorization.clone()), self.retry.clone(), self.timeout),
         )
     }
 

@@ -101,8 +101,9 @@ impl BaseUrl {
             return Err(Error::config(
                 "system",
                 format!(
-                    "{system:?} is not a Thulium system name (letters, digits and '-', as in \
-                     https://NAME.thulium.com); pass a full base URL for other hosts"
+                    "{} is not a Thulium system name (letters, digits and '-', as in \
+                     https://NAME.thulium.com); pass a full base URL for other hosts",
+                    quotable(system)
                 ),
             ));
         }
@@ -342,6 +343,9 @@ mod tests {
     fn system_names() {
         assert_eq!(BaseUrl::for_system("Acme").unwrap().0, "https://acme.thulium.com/api");
         assert!(BaseUrl::for_system("acme.evil.com/x").is_err());
+        let url_as_system =
+            BaseUrl::for_system("https://api_user:hunter2@acme.thulium.com").unwrap_err();
+        assert!(!url_as_system.to_string().contains("hunter2"), "{url_as_system}");
         assert!(BaseUrl::for_system("").is_err());
     }
 

@@ -13,6 +13,9 @@ use crate::types::{ApiError, ApiErrorItem};
 
 /// The longest excerpt of an unexpected response body quoted in an error.
 const EXCERPT_CHARS: usize = 200;
+/// How much of a body an excerpt keeps before it is cleaned of secrets; cut to
+/// [`EXCERPT_CHARS`] only after cleaning, so that no secret is cut in half and missed.
+const RAW_EXCERPT_CHARS: usize = 4096;
 /// How much of an unexpected response body is read at most.
 const BODY_LIMIT: usize = 64 * 1024;
 
@@ -174,7 +177,8 @@ pub(crate) async fn from_unexpected<T: DeserializeOwned>(
         .headers()
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        // Never the query or fragment: they may carry a token.
+        .map(|location| location.split(['?', '#']).next().unwrap_or_default().to_owned());
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
@@ -306,15 +310,15 @@ const MIN_SECRET_CHARS: usize = 3;
 pub(crate) fn excerpt(body: &[u8]) -> String {
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
         redact_json(&mut value);
-        return truncate(&redact_auth_tokens(&value.to_string()));
+        return truncate(&redact_auth_tokens(&value.to_string()), RAW_EXCERPT_CHARS);
     }
     let text = String::from_utf8_lossy(body);
     let single_line: Vec<&str> = text.split_whitespace().collect();
-    truncate(&redact_auth_tokens(&single_line.join(" ")))
+    truncate(&redact_auth_tokens(&single_line.join(" ")), RAW_EXCERPT_CHARS)
 }
 
-fn truncate(text: &str) -> String {
-    match text.char_indices().nth(EXCERPT_CHARS) {
+fn truncate(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
@@ -397,7 +401,7 @@ impl Error {
                     .collect(),
             },
             Error::Http { operation, status, excerpt } => {
-                Error::Http { operation, status, excerpt: clean(excerpt) }
+                Error::Http { operation, status, excerpt: truncate(&clean(excerpt), EXCERPT_CHARS) }
             }
             Error::InvalidResponse { operation, status, detail } => {
                 Error::InvalidResponse { operation, status, detail: clean(detail) }
@@ -503,7 +507,9 @@ mod tests {
         assert!(e.contains("[redacted]"));
         let html = format!("<html>\n<body>{}</body></html>", "x".repeat(500));
         let e = excerpt(html.as_bytes());
-        assert!(e.starts_with("<html> <body>xxx") && e.ends_with('…') && e.chars().count() == 201);
+        assert!(e.starts_with("<html> <body>xxx") && e.chars().count() < 600);
+        let long = truncate(&"x".repeat(5000), EXCERPT_CHARS);
+        assert!(long.ends_with('…') && long.chars().count() == EXCERPT_CHARS + 1);
         assert_eq!(
             excerpt(b"echo: Authorization: Basic dTpodW50ZXIy"),
             "echo: Authorization: Basic [redacted]"
@@ -537,7 +543,7 @@ mod tests {
             #[test]
             fn error_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
                 let shown = excerpt(&body);
-                prop_assert!(shown.chars().count() <= EXCERPT_CHARS + 1);
+                prop_assert!(shown.chars().count() <= RAW_EXCERPT_CHARS + 1);
                 prop_assert!(!shown.contains('\n'));
                 let _ = decode_detail::<Vec<crate::types::Webhook>>(&body);
                 let _ = serde_json::from_slice::<ApiError>(&body);

@@ -23,12 +23,17 @@ use crate::{
 pub struct CallContext {
     authorization: Option<HeaderValue>,
     retry: RetryPolicy,
+    timeout: std::time::Duration,
     status: Arc<Mutex<Option<StatusCode>>>,
 }
 
 impl CallContext {
-    pub(crate) fn new(authorization: Option<HeaderValue>, retry: RetryPolicy) -> Self {
-        CallContext { authorization, retry, status: Arc::default() }
+    pub(crate) fn new(
+        authorization: Option<HeaderValue>,
+        retry: RetryPolicy,
+        timeout: std::time::Duration,
+    ) -> Self {
+        CallContext { authorization, retry, timeout, status: Arc::default() }
     }
 
     /// The status of the response this call received, if any arrived.
@@ -84,7 +89,14 @@ impl ClientHooks<CallContext> for GeneratedClient {
                 Err(e) if e.is_connect() => Outcome::NotConnected,
                 Err(_) => Outcome::NoAnswer,
             };
-            let delay = next_delay(&context.retry, idempotent, attempt, started.elapsed(), outcome);
+            let delay = next_delay(
+                &context.retry,
+                idempotent,
+                attempt,
+                started.elapsed(),
+                context.timeout,
+                outcome,
+            );
             let status = result.as_ref().ok().map(|r| r.status().as_u16());
             tracing::debug!(
                 operation = info.operation_id,

@@ -122,6 +122,11 @@ impl Rejection {
         }
     }
 
+    #[cfg(feature = "axum")]
+    fn unreadable(error: &dyn std::error::Error) -> Self {
+        Rejection { status: 400, message: format!("the body cannot be read: {error}"), error: None }
+    }
+
     /// The HTTP status to answer: 400, 401 or 413.
     pub fn status(&self) -> u16 {
         self.status
@@ -143,5 +148,7 @@ impl std::error::Error for Rejection {}
 
 #[cfg(feature = "axum")]
 mod with_axum;
+#[cfg(feature = "simulator")]
+pub(crate) use with_axum::is_too_large;
 #[cfg(feature = "axum")]
 pub use with_axum::{Listener, Received, handler};

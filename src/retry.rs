@@ -9,7 +9,8 @@
 //!   exist already: a duplicate would be worse than an error.
 //! - The wait before attempt *n* is `base_delay × 2ⁿ⁻¹` with full jitter, at most
 //!   `max_delay`, unless the answer carries `Retry-After` (seconds or an HTTP date),
-//!   which is honoured as given. No retry starts that would end past `max_total`.
+//!   which is honoured as given. No retry starts that could end, its own timeout
+//!   included, past `max_total`.
 
 use std::time::{Duration, SystemTime};
 
@@ -24,8 +25,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest backoff step (not applied to `Retry-After`).
     pub max_delay: Duration,
-    /// No retry starts once this much time has passed since the first attempt, and none
-    /// whose wait would take it past this.
+    /// No retry starts that could end, its wait and its timeout included, later than
+    /// this after the first attempt.
     pub max_total: Duration,
 }
 
@@ -51,8 +52,8 @@ impl RetryPolicy {
     fn backoff(&self, attempt: u32) -> Duration {
         let exponential = self.base_delay.saturating_mul(1u32 << (attempt - 1).min(16));
         let cap = exponential.min(self.max_delay);
-        // Full jitter: a uniform wait in [cap/2, cap], so clients that failed together do
-        // not come back together.
+        // Equal jitter: a uniform wait in [cap/2, cap], so clients that failed together
+        // do not come back together.
         let half = cap / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -69,11 +70,14 @@ pub(crate) enum Outcome<'a> {
 }
 
 /// The wait before the next attempt, or `None` to stop here.
+/// `attempt_timeout` is the longest one attempt may take: a retry starts only if it
+/// can end, timeout included, within `max_total`.
 pub(crate) fn next_delay(
     policy: &RetryPolicy,
     idempotent: bool,
     attempt: u32,
     elapsed: Duration,
+    attempt_timeout: Duration,
     outcome: Outcome<'_>,
 ) -> Option<Duration> {
     if attempt >= policy.max_attempts {
@@ -95,7 +99,9 @@ pub(crate) fn next_delay(
         return None;
     }
     let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
-    (elapsed + delay <= policy.max_total).then_some(delay)
+    // Checked: a hostile `Retry-After: 18446744073709551615` must not overflow.
+    let ends = elapsed.checked_add(delay).and_then(|at| at.checked_add(attempt_timeout));
+    ends.is_some_and(|end| end <= policy.max_total).then_some(delay)
 }
 
 /// `Retry-After` as a wait: delay-seconds, or an HTTP date (past dates mean now).
@@ -134,6 +140,31 @@ mod tests {
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
+    const T: Duration = Duration::from_millis(10);
+
+    #[test]
+    fn hostile_retry_after_does_not_overflow() {
+        let policy = RetryPolicy::default();
+        let huge = headers("18446744073709551615");
+        let outcome = Outcome::Answered(StatusCode::TOO_MANY_REQUESTS, &huge);
+        assert_eq!(next_delay(&policy, true, 1, Duration::from_secs(2), T, outcome), None);
+    }
+
+    #[test]
+    fn the_attempt_timeout_counts_against_the_budget() {
+        let policy = RetryPolicy::default();
+        let wait = headers("20");
+        let outcome = || Outcome::Answered(StatusCode::SERVICE_UNAVAILABLE, &wait);
+        assert!(
+            next_delay(&policy, true, 1, Duration::ZERO, Duration::from_secs(30), outcome())
+                .is_some()
+        );
+        assert!(
+            next_delay(&policy, true, 1, Duration::ZERO, Duration::from_secs(41), outcome())
+                .is_none()
+        );
+    }
+
     #[test]
     fn what_is_retried() {
         let policy = RetryPolicy::default();
@@ -142,29 +173,32 @@ mod tests {
         let zero = Duration::ZERO;
         for code in [429, 502, 503, 504] {
             assert!(
-                next_delay(&policy, true, 1, zero, answered(code)).is_some(),
+                next_delay(&policy, true, 1, zero, T, answered(code)).is_some(),
                 "list after {code}"
             );
         }
         for code in [400, 401, 404, 500, 501] {
             assert!(
-                next_delay(&policy, true, 1, zero, answered(code)).is_none(),
+                next_delay(&policy, true, 1, zero, T, answered(code)).is_none(),
                 "list after {code}"
             );
         }
         // create: only when nothing can have happened
-        assert!(next_delay(&policy, false, 1, zero, Outcome::NotConnected).is_some());
-        assert!(next_delay(&policy, false, 1, zero, answered(429)).is_some());
-        assert!(next_delay(&policy, false, 1, zero, Outcome::NoAnswer).is_none());
-        assert!(next_delay(&policy, false, 1, zero, answered(503)).is_none());
+        assert!(next_delay(&policy, false, 1, zero, T, Outcome::NotConnected).is_some());
+        assert!(next_delay(&policy, false, 1, zero, T, answered(429)).is_some());
+        assert!(next_delay(&policy, false, 1, zero, T, Outcome::NoAnswer).is_none());
+        assert!(next_delay(&policy, false, 1, zero, T, answered(503)).is_none());
         // bounds
         assert!(
-            next_delay(&policy, true, 3, zero, Outcome::NoAnswer).is_none(),
+            next_delay(&policy, true, 3, zero, T, Outcome::NoAnswer).is_none(),
             "3 attempts in all"
         );
-        assert!(next_delay(&RetryPolicy::none(), true, 1, zero, Outcome::NoAnswer).is_none());
+        assert!(next_delay(&RetryPolicy::none(), true, 1, zero, T, Outcome::NoAnswer).is_none());
         let late = Duration::from_secs(59) + Duration::from_millis(900);
-        assert!(next_delay(&policy, true, 1, late, Outcome::NoAnswer).is_none(), "past max_total");
+        assert!(
+            next_delay(&policy, true, 1, late, T, Outcome::NoAnswer).is_none(),
+            "past max_total"
+        );
         let long_wait = headers("120");
         assert!(
             next_delay(
@@ -172,6 +206,7 @@ mod tests {
                 true,
                 1,
                 zero,
+                T,
                 Outcome::Answered(StatusCode::SERVICE_UNAVAILABLE, &long_wait)
             )
             .is_none(),

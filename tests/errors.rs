@@ -189,6 +189,10 @@ async fn echoed_secrets_and_control_characters_never_come_through() {
             r#"{"request_id":"x\ny","errors":[{"message":"echo: hook-CANARY-pw\u001b[2J","code":1}]}"#,
         ),
         Reply::raw(502, Some("text/html"), b"<pre>http_auth_password=hook-CANARY-pw</pre>"),
+        // A secret across the excerpt's cut is still found: cleaning comes first.
+        Reply::raw(500, Some("text/plain"), format!("{}{PASSWORD}", "x".repeat(189)).as_bytes()),
+        Reply::raw(302, None, b"")
+            .with_header("Location", "https://elsewhere.example/api/webhooks?token=hook-CANARY-pw"),
     ];
     for reply in bodies {
         let server = CaptureServer::start(vec![reply.clone()]).await;
@@ -201,5 +205,8 @@ async fn echoed_secrets_and_control_characters_never_come_through() {
         }
         assert!(!shown.chars().any(|c| c.is_control()), "control character in {shown:?}");
         assert!(error.status().is_some(), "{shown}");
+        for fragment in ["api-pass-CA", "hook-CAN"] {
+            assert!(!shown.contains(fragment), "part of a secret in {shown}");
+        }
     }
 }

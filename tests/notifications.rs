@@ -173,3 +173,30 @@ fn fields_round_trip_through_the_form_encoding() {
     let parsed = Notification::parse(FORM, fields.to_form().as_bytes()).unwrap();
     assert_eq!(parsed.fields(), &fields);
 }
+
+#[test]
+fn many_fields_stay_linear_and_duplicates_take_the_last_value() {
+    // 20,000 distinct fields in a body: parsed at once (the check used to be quadratic).
+    let mut body = String::from("action=CUSTOMER_CREATED&customer_id=1");
+    for i in 0..20_000 {
+        body.push_str(&format!("&f{i}=v"));
+    }
+    body.push_str("&customer_id=null&customer_id=7");
+    let parsed = Notification::parse(FORM, body.as_bytes()).unwrap();
+    let Event::CustomerCreated(event) = parsed.event() else { panic!() };
+    assert_eq!(event.customer_id, Id(7), "the last value wins");
+    assert_eq!(parsed.fields().len(), 20_004);
+    let small =
+        Notification::parse(FORM, b"action=CUSTOMER_CREATED&customer_id=1&customer_id=null")
+            .unwrap_err();
+    assert_eq!(small.field_name(), Some("customer_id"), "a last value of null means absent");
+}
+
+#[test]
+fn control_characters_in_names_are_escaped_when_shown() {
+    let parsed = Notification::parse(FORM, b"action=FAKE%0AFORGED%1b[2J&x%0Ay=1").unwrap();
+    let shown = parsed.to_string();
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    let error = Notification::parse(FORM, b"action=CUSTOMER_CREATED&customer_id=%0A").unwrap_err();
+    assert!(!error.to_string().chars().any(char::is_control), "{error}");
+}

@@ -201,3 +201,31 @@ async fn failed_deliveries_are_recorded_not_fatal() {
         "no credentials on the subscription: none sent"
     );
 }
+
+/// A broken body is a 400 (unreadable), not a 413 (too large), at the receiver and at
+/// the simulator alike.
+#[tokio::test]
+async fn broken_bodies_are_400_not_413() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    async fn status_of_broken_chunked_post(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic dTpw\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 64];
+        let n = stream.read(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer[..n]).lines().next().unwrap_or_default().to_owned()
+    }
+    let mut listener = Listener::start(Receiver::new(), 0).await.unwrap();
+    assert!(
+        status_of_broken_chunked_post(listener.addr(), "/hook").await.starts_with("HTTP/1.1 400")
+    );
+    assert_eq!(listener.next().await.unwrap().unwrap_err().status(), 400);
+    let simulator = Simulator::start().await.unwrap();
+    assert!(
+        status_of_broken_chunked_post(simulator.addr(), "/api/webhooks")
+            .await
+            .starts_with("HTTP/1.1 400")
+    );
+}

@@ -100,7 +100,10 @@ pub fn ensured_value(ensured: &Ensured) -> Value {
 
 pub fn ensured_text(ensured: &Ensured) -> String {
     match ensured {
-        Ensured::Existing(w) => format!("exists: subscription {} (nothing created)\n", describe(w)),
+        Ensured::Existing(w) => format!(
+            "exists: subscription {} (nothing created; passwords are not compared)\n",
+            describe(w)
+        ),
         Ensured::Created(w) => format!("created subscription {}\n", describe(w)),
     }
 }
@@ -226,10 +229,10 @@ fn delivery_line(delivery: &Delivery) -> String {
         }
         (false, _) => "FAILED",
     };
-    format!(
-        "{verdict} #{} {} to subscription {} ({}): {outcome}\n",
+    printable(&format!(
+        "{verdict} #{} {} to subscription {} ({}): {outcome}",
         delivery.id, delivery.action, delivery.webhook_id, delivery.subscription_url
-    )
+    )) + "\n"
 }
 
 /// The numbered steps of `demo`: text as they happen, or one JSON document at the end.

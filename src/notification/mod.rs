@@ -168,11 +168,19 @@ pub struct UnknownEvent {
 /// field wins, and a last value that means "absent" leaves the field out.
 fn decode<T: DeserializeOwned>(fields: &Fields) -> Result<T, NotificationError> {
     let pairs = &fields.0;
-    // Lazily, without allocating: each field's last value, when it is not "absent".
+    // Each field's last value, when it is not "absent". A notification has a handful of
+    // fields, checked in place without allocating; a body with many (hostile, or
+    // unusual) gets an index, so the work stays linear.
+    const SCAN_LIMIT: usize = 32;
+    let last: Option<std::collections::HashMap<&str, usize>> = (pairs.len() > SCAN_LIMIT)
+        .then(|| pairs.iter().enumerate().map(|(i, (name, _))| (name.as_str(), i)).collect());
+    let is_last = |i: usize, name: &str| match &last {
+        Some(index) => index.get(name) == Some(&i),
+        None => !pairs[i + 1..].iter().any(|(later, _)| later == name),
+    };
     let present = || {
         pairs.iter().enumerate().filter_map(move |(i, (name, value))| {
-            let overridden = pairs[i + 1..].iter().any(|(later, _)| later == name);
-            (!overridden && !is_absent(value)).then_some((name.as_str(), Text(value)))
+            (is_last(i, name) && !is_absent(value)).then_some((name.as_str(), Text(value)))
         })
     };
     let map = || serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(present());
@@ -371,7 +379,7 @@ impl Notification {
 /// `CUSTOMER_UPDATED customer_id=682 company_id=(absent) date="2026-09-04 12:19:43"`
 impl fmt::Display for Notification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.action.as_str())?;
+        f.write_str(&quote(self.action.as_str()))?;
         let documented =
             examples::NOTIFICATION_FIELDS.iter().find(|(name, _)| *name == self.action.as_str());
         match documented {
@@ -388,7 +396,7 @@ impl fmt::Display for Notification {
             None => f.write_str(" (unknown action)")?,
         }
         for (name, value) in self.extra_fields() {
-            write!(f, " +{name}={}", quote(value))?;
+            write!(f, " +{}={}", quote(name), quote(value))?;
         }
         Ok(())
     }
@@ -464,7 +472,7 @@ impl NotificationError {
 impl fmt::Display for NotificationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.field {
-            Some(field) => write!(f, "field {field}: {}", self.message),
+            Some(field) => write!(f, "field {}: {}", quote(field), self.message),
             None => f.write_str(&self.message),
         }
     }

@@ -68,7 +68,26 @@ async fn receive(receiver: &Receiver, request: Request) -> Result<Notification, 
 }
 
 async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Rejection> {
-    to_bytes(body, limit).await.map_err(|_| Rejection::too_large(limit))
+    to_bytes(body, limit).await.map_err(|error| {
+        if is_too_large(&error) {
+            Rejection::too_large(limit)
+        } else {
+            Rejection::unreadable(&error)
+        }
+    })
+}
+
+/// `true` when reading a body failed because it passed the limit (413), not because it
+/// was broken (400): shared with the simulator.
+pub(crate) fn is_too_large(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn rejection_response(rejection: &Rejection) -> Response {

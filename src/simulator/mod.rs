@@ -383,14 +383,7 @@ async fn create_webhook(State(state): State<Arc<SimState>>, request: Request) ->
 /// cannot be read (a broken chunked encoding).
 async fn read_body(state: &SimState, body: Body) -> Result<axum::body::Bytes, Response> {
     to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
-        let mut source: Option<&dyn std::error::Error> = Some(&error);
-        let mut too_large = false;
-        while let Some(cause) = source {
-            // http-body-util's LengthLimitError; matched by message to avoid a dependency.
-            too_large |= cause.to_string() == "length limit exceeded";
-            source = cause.source();
-        }
-        if too_large {
+        if crate::receiver::is_too_large(&error) {
             state.error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 vec![format!("The request body is larger than {MAX_BODY_BYTES} bytes.")],
