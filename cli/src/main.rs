@@ -246,12 +246,35 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Simulator(SimulatorArgs { control: Some(control), .. }) => {
             let client = client(&cli.connection)?;
+            // The control endpoints are the local simulator's: never send a real
+            // system's credentials to some other host for them.
+            if !client.base_url().is_loopback() {
+                return Err(Failure::Usage(format!(
+                    "simulator commands talk to a simulator on this machine; {} is not a loopback URL",
+                    client.base_url()
+                )));
+            }
             match control {
                 SimulatorControl::Trigger { action, fields } => {
                     let action = Action::from_name(action.trim());
                     let deliveries =
                         simulator::trigger_remote(&client, &action, &Fields::new(fields)).await?;
                     output::deliveries(&action, &deliveries, json);
+                    // Skipped (non-loopback) deliveries are by design; a refused or
+                    // unanswered one is a failure a script must see.
+                    let failed = deliveries
+                        .iter()
+                        .filter(|d| {
+                            !d.delivered()
+                                && !d.error.as_deref().is_some_and(|e| e.starts_with("not sent"))
+                        })
+                        .count();
+                    if failed > 0 {
+                        return Err(Failure::Runtime(format!(
+                            "{failed} of {} deliveries failed",
+                            deliveries.len()
+                        )));
+                    }
                 }
                 SimulatorControl::Deliveries => {
                     let deliveries = simulator::deliveries_remote(&client).await?;
@@ -261,15 +284,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Listen(args) => listen(args, json).await?,
         Command::Demo => demo(json).await?,
-        Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(
-                shell,
-                &mut command,
-                "thulium-webhooks",
-                &mut std::io::stdout(),
-            );
-        }
+        Command::Completions { shell } => output::completions(shell),
     }
     Ok(())
 }

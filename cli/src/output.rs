@@ -145,6 +145,21 @@ pub fn simulator_started(base_url: &str, required_user: Option<&str>, json: bool
     outln!("Stop it with Ctrl-C.");
 }
 
+/// A completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) {
+    let mut command = <crate::Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "thulium-webhooks", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete writes the case labels of a hyphenated binary's subcommands as
+        // `thulium__subcmd__webhooks__…` but matches `thulium__webhooks__…`, so nothing
+        // completes after a subcommand (clap-rs/clap#6421). Make the labels agree.
+        script = script.replace("thulium__subcmd__webhooks", "thulium__webhooks");
+    }
+    out!("{script}");
+}
+
 pub fn listening(url: &str, user: Option<&str>, json: bool) {
     if json {
         print_json_line(&json!({ "listening": url, "required_user": user }));

@@ -290,6 +290,27 @@ async fn simulator_trigger_and_deliveries_from_the_shell() {
     let log = cli(&["simulator", "deliveries"], &env, &base).await;
     let bad_field = cli(&["simulator", "trigger", "X", "--field", "novalue"], &env, &base).await;
     assert_eq!(bad_field.code, 2);
+
+    // A refused delivery makes the command fail; a remote base URL is refused outright.
+    let wrong = WebhookCreate::new(listener.url(), [Action::AgentRinging])
+        .with_basic_auth("thulium", "wrong");
+    simulator.client().unwrap().create_webhook(&wrong).await.unwrap();
+    let refused = cli(&["simulator", "trigger", "AGENT_RINGING"], &env, &base).await;
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused.stdout.contains("FAILED") && refused.stderr.contains("1 of 1 deliveries failed"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(listener.next().await.unwrap().unwrap_err().status(), 401);
+    let remote = cli(
+        &["--base-url", "https://acme.thulium.com", "simulator", "deliveries"],
+        &env[1..],
+        &base,
+    )
+    .await;
+    assert_eq!(remote.code, 2);
+    assert!(remote.stderr.contains("not a loopback URL"), "{}", remote.stderr);
     let transcript = [triggered, nobody, log].iter().map(snapshot).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("simulator_trigger", without_ports(&transcript));
 }
@@ -344,6 +365,22 @@ async fn shell_completions_and_help() {
             assert!(run.stdout.contains(word), "{shell} completion lacks {word}");
         }
     }
+    // The bash script really completes after a subcommand (clap_complete alone does not
+    // for a hyphenated name).
+    let script = cli(&["completions", "bash"], &[], "").await.stdout;
+    let check = format!(
+        "{script}\nCOMP_WORDS=(thulium-webhooks create --ac); COMP_CWORD=2\n\
+         _thulium__webhooks thulium-webhooks --ac create; echo \"${{COMPREPLY[@]}}\"\n\
+         COMP_WORDS=(thulium-webhooks simulator tr); COMP_CWORD=2\n\
+         _thulium__webhooks thulium-webhooks tr simulator; echo \"${{COMPREPLY[@]}}\"\n"
+    );
+    let completed = tokio::task::spawn_blocking(move || {
+        Command::new("bash").arg("-c").arg(check).env_clear().output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&completed.stdout), "--action\ntrigger\n");
+
     let help = cli(&["--help"], &[], "").await;
     assert_eq!(help.code, 0);
     assert!(
