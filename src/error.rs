@@ -225,22 +225,28 @@ pub(crate) fn from_transport(
     if error.is_timeout() {
         return Error::Timeout { operation, timeout };
     }
-    // reqwest's message names the URL; drop it, and describe the cause chain instead.
-    let error = error.without_url();
-    let mut message = if error.is_connect() {
+    Error::Transport { operation, message: transport_message(&error) }
+}
+
+/// What went wrong in transport, without the URL (reqwest's own message names it, and
+/// a URL may carry a query the user wants private): the kind, then the cause chain.
+pub(crate) fn transport_message(error: &reqwest::Error) -> String {
+    let mut message = if error.is_timeout() {
+        "timed out".to_owned()
+    } else if error.is_connect() {
         "cannot connect".to_owned()
     } else if error.is_body() || error.is_decode() {
         "the connection broke while reading the answer".to_owned()
     } else {
         "the request failed".to_owned()
     };
-    let mut source = std::error::Error::source(&error);
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Error::Transport { operation, message }
+    message
 }
 
 /// Where a success body fails to decode as `T`, without quoting any value from it.

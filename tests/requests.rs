@@ -10,14 +10,6 @@ use thulium_webhooks::{Action, Client, Error, WebhookCreate, config::USER_AGENT}
 
 const CREATED: &str = r#"{"id":5,"actions":["CHAT_CONVERSATION_CREATED"],"subscription_url":"https://example.pl","http_auth_user":"","http_auth_password":""}"#;
 
-fn client(server: &CaptureServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials("api_user", "api_pass")
-        .build()
-        .unwrap()
-}
-
 /// Checks the headers whose exact value matters, then replaces them for the snapshot.
 fn checked(server: &CaptureServer) -> Value {
     let requests = server.requests();
@@ -37,7 +29,7 @@ fn checked(server: &CaptureServer) -> Value {
 #[tokio::test]
 async fn list_webhooks_request() {
     let server = CaptureServer::start(vec![Reply::json(200, "[]")]).await;
-    client(&server).list_webhooks().await.unwrap();
+    server.client().list_webhooks().await.unwrap();
     insta::assert_json_snapshot!(checked(&server));
 }
 
@@ -45,7 +37,7 @@ async fn list_webhooks_request() {
 async fn create_webhook_request_documented_example() {
     let server = CaptureServer::start(vec![Reply::json(200, CREATED)]).await;
     let body = WebhookCreate::new("https://example.pl", [Action::ChatConversationCreated]);
-    client(&server).create_webhook(&body).await.unwrap();
+    server.client().create_webhook(&body).await.unwrap();
     insta::assert_json_snapshot!(checked(&server));
 }
 
@@ -57,7 +49,7 @@ async fn create_webhook_request_with_basic_auth_and_unknown_action() {
         ["CUSTOMER_CREATED", "CALL_ENDED"],
     )
     .with_basic_auth("thulium", "hook:pässword");
-    client(&server).create_webhook(&body).await.unwrap();
+    server.client().create_webhook(&body).await.unwrap();
     // The webhook password is the request's payload: it must arrive exactly as given.
     insta::assert_json_snapshot!(checked(&server));
 }
@@ -75,7 +67,7 @@ async fn base_url_is_normalised_to_one_api_prefix() {
 #[tokio::test]
 async fn invalid_create_bodies_are_not_sent() {
     let server = CaptureServer::start(vec![Reply::json(200, CREATED)]).await;
-    let client = client(&server);
+    let client = server.client();
     let cases = [
         ("actions", WebhookCreate::new("https://example.pl", Vec::<Action>::new())),
         ("subscription_url", WebhookCreate::new("/relative", [Action::CustomerCreated])),

@@ -5,19 +5,11 @@
 mod common;
 
 use common::capture::{CaptureServer, Reply};
-use thulium_webhooks::{Action, Client, Webhook, WebhookCreate};
+use thulium_webhooks::{Action, Webhook, WebhookCreate};
 
 async fn list(body: &str) -> Vec<Webhook> {
     let server = CaptureServer::start(vec![Reply::json(200, body)]).await;
-    client(&server).list_webhooks().await.unwrap()
-}
-
-fn client(server: &CaptureServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials("api_user", "api_pass")
-        .build()
-        .unwrap()
+    server.client().list_webhooks().await.unwrap()
 }
 
 #[tokio::test]
@@ -35,7 +27,8 @@ async fn documented_create_example_with_php_escaped_slashes() {
     // Thulium is PHP: `/` may arrive escaped as `\/`, which is valid JSON for the same string.
     let body = r#"{"id":5,"actions":["CHAT_CONVERSATION_CREATED"],"subscription_url":"https:\/\/example.pl","http_auth_user":"","http_auth_password":""}"#;
     let server = CaptureServer::start(vec![Reply::json(200, body)]).await;
-    let created = client(&server)
+    let created = server
+        .client()
         .create_webhook(&WebhookCreate::new(
             "https://example.pl",
             [Action::ChatConversationCreated],
@@ -50,7 +43,8 @@ async fn documented_create_example_with_php_escaped_slashes() {
 async fn created_with_201_is_success_too() {
     let body = r#"{"id":6,"actions":["CUSTOMER_CREATED"],"subscription_url":"https://example.pl"}"#;
     let server = CaptureServer::start(vec![Reply::json(201, body)]).await;
-    let created = client(&server)
+    let created = server
+        .client()
         .create_webhook(&WebhookCreate::new("https://example.pl", [Action::CustomerCreated]))
         .await
         .unwrap();
@@ -84,7 +78,7 @@ async fn an_unknown_action_is_sent_back_unchanged() {
     let created = r#"{"id":2,"actions":["CALL_ENDED"],"subscription_url":"https://b.example/"}"#;
     let server =
         CaptureServer::start(vec![Reply::json(200, listed), Reply::json(200, created)]).await;
-    let client = client(&server);
+    let client = server.client();
     let existing = client.list_webhooks().await.unwrap();
     let copy = WebhookCreate::new("https://b.example/", existing[0].actions.clone());
     client.create_webhook(&copy).await.unwrap();
@@ -100,7 +94,7 @@ async fn ensure_finds_an_existing_match_and_creates_nothing() {
         "https://example.pl",
         [Action::CustomerCreated, Action::CustomerUpdated],
     );
-    let ensured = client(&server).ensure_webhook(&wanted).await.unwrap();
+    let ensured = server.client().ensure_webhook(&wanted).await.unwrap();
     assert!(!ensured.created());
     assert_eq!(ensured.webhook().id, 7);
     assert_eq!(server.requests().len(), 1, "only the list was sent");

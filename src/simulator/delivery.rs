@@ -116,25 +116,14 @@ async fn post(
             // Read the answer so that a stalled body counts as a timeout too.
             match response.bytes().await {
                 Ok(_) => (Some(status), None),
-                Err(e) => (Some(status), Some(describe(&e))),
+                Err(e) => (Some(status), Some(short(&e))),
             }
         }
-        Err(e) => (None, Some(describe(&e))),
+        Err(e) => (None, Some(short(&e))),
     }
 }
 
-/// A transport error without its URL (which may carry a query the user wants private).
-fn describe(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        return "timed out".to_owned();
-    }
-    let mut message =
-        if error.is_connect() { "cannot connect" } else { "the request failed" }.to_owned();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
+/// A delivery's transport error: "timed out" alone, or the kind and its causes.
+fn short(error: &reqwest::Error) -> String {
+    if error.is_timeout() { "timed out".to_owned() } else { crate::error::transport_message(error) }
 }

@@ -104,6 +104,15 @@ impl CaptureServer {
         format!("http://{}/api", self.addr)
     }
 
+    /// An SDK client for this server, with the documentation's sample credentials.
+    pub fn client(&self) -> thulium_webhooks::Client {
+        thulium_webhooks::Client::builder()
+            .base_url(&self.base_url())
+            .credentials("api_user", "api_pass")
+            .build()
+            .unwrap()
+    }
+
     pub fn requests(&self) -> Vec<Captured> {
         self.requests.lock().unwrap().clone()
     }
