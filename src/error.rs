@@ -242,6 +242,12 @@ pub(crate) fn transport_message(error: &reqwest::Error) -> String {
     };
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return format!(
+                "the answer is larger than {} bytes, the most the client reads",
+                crate::hooks::MAX_RESPONSE_BYTES
+            );
+        }
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();

@@ -53,6 +53,18 @@ impl std::fmt::Debug for CallContext {
     }
 }
 
+/// The largest answer body read: progenitor reads a whole body before decoding it, so
+/// without a bound a broken or hostile server could make the client hold gigabytes.
+/// A list of 10,000 subscriptions is about 1.3 MB.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The same response, with a body that fails once it passes [`MAX_RESPONSE_BYTES`].
+fn limit_body(response: reqwest::Response) -> reqwest::Response {
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let limited = reqwest::Body::wrap(http_body_util::Limited::new(body, MAX_RESPONSE_BYTES));
+    reqwest::Response::from(http::Response::from_parts(parts, limited))
+}
+
 impl ClientHooks<CallContext> for GeneratedClient {
     async fn pre<E>(
         &self,
@@ -117,7 +129,7 @@ impl ClientHooks<CallContext> for GeneratedClient {
                         *context.status.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
                             Some(response.status());
                     }
-                    return result;
+                    return result.map(limit_body);
                 }
             }
         }

@@ -193,3 +193,29 @@ async fn response_shapes_keep_the_status() {
         }
     }
 }
+
+#[tokio::test]
+async fn oversized_answers_are_refused_not_buffered() {
+    let item = r#"{"id":1,"actions":["CUSTOMER_CREATED"],"subscription_url":"https://a.example/"}"#;
+    let list_of = |bytes: usize| {
+        let count = bytes / (item.len() + 1) + 1;
+        format!("[{}]", vec![item; count].join(","))
+    };
+    // A long timeout: this is about size, and a slow machine must not turn it into a timeout.
+    let client = |server: &CaptureServer| {
+        Client::builder()
+            .base_url(&server.base_url())
+            .credentials("api_user", "x")
+            .timeout(Duration::from_secs(20))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    // 17 MiB of a valid-looking list: over the 16 MiB the client reads.
+    let server = CaptureServer::start(vec![Reply::json(200, &list_of(17 * 1024 * 1024))]).await;
+    let error = client(&server).list_webhooks().await.unwrap_err();
+    assert!(error.to_string().contains("larger than 16777216 bytes"), "{error}");
+    // Under the bound, it decodes.
+    let server = CaptureServer::start(vec![Reply::json(200, &list_of(2 * 1024 * 1024))]).await;
+    assert!(client(&server).list_webhooks().await.unwrap().len() > 20_000);
+}
