@@ -110,34 +110,19 @@ impl Baseline {
     }
 
     async fn list(&self) -> Vec<BaselineWebhook> {
-        self.http
-            .get(&self.url)
-            .basic_auth("api_user", Some("api_pass"))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
+        Self::send(self.http.get(&self.url).header(reqwest::header::ACCEPT, "application/json"))
             .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     async fn create(&self, url: &str) -> BaselineWebhook {
         let body = BaselineCreate { actions: &["CUSTOMER_CREATED"], subscription_url: url };
-        self.http
-            .post(&self.url)
-            .basic_auth("api_user", Some("api_pass"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        Self::send(self.http.post(&self.url).json(&body)).await
+    }
+
+    /// What a hand-written client does for every call: auth, send, status, JSON.
+    async fn send<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+        let response = request.basic_auth("api_user", Some("api_pass")).send().await.unwrap();
+        response.error_for_status().unwrap().json().await.unwrap()
     }
 }
 

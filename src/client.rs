@@ -97,6 +97,11 @@ impl Client {
     /// [`Client::ensure_webhook`].
     pub async fn create_webhook(&self, webhook: &WebhookCreate) -> Result<Webhook, Error> {
         webhook.validate()?;
+        self.create_validated(webhook).await
+    }
+
+    /// `POST /webhooks` for a body that [`WebhookCreate::validate`] accepted.
+    async fn create_validated(&self, webhook: &WebhookCreate) -> Result<Webhook, Error> {
         async {
             let started = std::time::Instant::now();
             let api = self.generated();
@@ -120,7 +125,7 @@ impl Client {
         if let Some(found) = existing.into_iter().find(|w| w.matches(webhook)) {
             return Ok(Ensured::Existing(found));
         }
-        self.create_webhook(webhook).await.map(Ensured::Created)
+        self.create_validated(webhook).await.map(Ensured::Created)
     }
 
     /// A generated client for one call, with a fresh [`CallContext`] so that the

@@ -130,21 +130,25 @@ impl Error {
                 Error::Api { operation, status, request_id: body.request_id, errors: body.errors }
             }
             E::InvalidResponsePayload(bytes, _) => match status {
-                // A success status with Thulium's error body: an error all the same.
-                Some(status) if status.is_success() && thulium_error(&bytes).is_some() => {
-                    let body = thulium_error(&bytes).expect("checked just above");
-                    Error::Api {
-                        operation,
-                        status,
-                        request_id: body.request_id,
-                        errors: body.errors,
-                    }
-                }
                 // progenitor expected Thulium's error body and got something else.
                 Some(status) if !status.is_success() => {
                     Error::Http { operation, status, excerpt: excerpt(&bytes) }
                 }
-                _ => {
+                // A success status with Thulium's error body: an error all the same.
+                Some(success) => match thulium_error(&bytes) {
+                    Some(body) => Error::Api {
+                        operation,
+                        status: success,
+                        request_id: body.request_id,
+                        errors: body.errors,
+                    },
+                    None => Error::InvalidResponse {
+                        operation,
+                        status: Some(success),
+                        detail: decode_detail::<T>(&bytes),
+                    },
+                },
+                None => {
                     Error::InvalidResponse { operation, status, detail: decode_detail::<T>(&bytes) }
                 }
             },
@@ -319,7 +323,7 @@ pub(crate) fn clean_server_text(text: &str, secrets: &[String]) -> String {
 const MIN_SECRET_CHARS: usize = 3;
 
 /// A short, single-line excerpt of a body with password-like values redacted.
-pub(crate) fn excerpt(body: &[u8]) -> String {
+fn excerpt(body: &[u8]) -> String {
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
         redact_json(&mut value);
         return truncate(&redact_auth_tokens(&value.to_string()), RAW_EXCERPT_CHARS);
@@ -337,12 +341,12 @@ fn truncate(text: &str, chars: usize) -> String {
 }
 
 /// Keys whose values are never quoted.
-pub(crate) fn is_secret_key(key: &str) -> bool {
+fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     ["pass", "secret", "token", "authorization"].iter().any(|k| key.contains(k))
 }
 
-pub(crate) fn redact_json(value: &mut serde_json::Value) {
+fn redact_json(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, value) in map.iter_mut() {

@@ -94,6 +94,15 @@ impl Receiver {
         body: &[u8],
     ) -> Result<Notification, Rejection> {
         self.check_authorization(authorization)?;
+        self.parse_body(content_type, body)
+    }
+
+    /// Size check and parse, for a caller that has checked the credentials already.
+    pub(crate) fn parse_body(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Notification, Rejection> {
         if body.len() > self.max_body_bytes {
             return Err(Rejection::too_large(self.max_body_bytes));
         }

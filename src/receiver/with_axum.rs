@@ -64,7 +64,7 @@ async fn receive(receiver: &Receiver, request: Request) -> Result<Notification, 
     let content_type =
         parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = read_limited(body, receiver.body_limit()).await?;
-    receiver.receive(authorization.as_deref(), content_type.as_deref(), &body)
+    receiver.parse_body(content_type.as_deref(), &body)
 }
 
 async fn read_limited(body: Body, limit: usize) -> Result<axum::body::Bytes, Rejection> {
