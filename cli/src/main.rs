@@ -48,7 +48,7 @@ struct Cli {
 #[derive(Args, Debug)]
 struct Connection {
     /// Thulium system name: `acme` for https://acme.thulium.com.
-    #[arg(long, env = ENV_SYSTEM, global = true)]
+    #[arg(long, env = ENV_SYSTEM, hide_env_values = true, global = true)]
     system: Option<String>,
 
     /// Full base URL instead of a system name (self-hosted systems, the simulator).
@@ -57,7 +57,7 @@ struct Connection {
     base_url: Option<String>,
 
     /// API user (Administration → Users → API users).
-    #[arg(long, env = ENV_API_USER, global = true)]
+    #[arg(long, env = ENV_API_USER, hide_env_values = true, global = true)]
     api_user: Option<String>,
 
     /// Name of the environment variable that holds the API password.
